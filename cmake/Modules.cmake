@@ -1,0 +1,36 @@
+# signoff_module(NAME SOURCES ... DEPS ...): a static library signoff_NAME rooted at src/.
+function(signoff_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(signoff_${name} STATIC ${M_SOURCES})
+  target_include_directories(signoff_${name} PUBLIC ${CMAKE_SOURCE_DIR}/src)
+  target_compile_options(signoff_${name} PRIVATE ${SIGNOFF_WARNINGS})
+  target_link_libraries(signoff_${name} PUBLIC ${M_DEPS})
+endfunction()
+
+# signoff_unit_test(NAME SOURCES ... DEPS ...): a GoogleTest binary registered with ctest.
+function(signoff_unit_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_compile_options(${name} PRIVATE ${SIGNOFF_WARNINGS})
+  target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main)
+  add_test(NAME ${name} COMMAND ${name} --gtest_brief=1)
+  if(T_LABELS)
+    set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
+  endif()
+endfunction()
+
+# signoff_fuzz_target(NAME SOURCE DEPS ...): built as a corpus replay test with g++, and as a real
+# libFuzzer binary in the fuzz preset (clang).
+function(signoff_fuzz_target name)
+  cmake_parse_arguments(F "" "SOURCE" "DEPS" ${ARGN})
+  if(SIGNOFF_FUZZ)
+    add_executable(${name} ${F_SOURCE})
+    target_link_libraries(${name} PRIVATE ${F_DEPS})
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  else()
+    add_executable(${name}_replay ${F_SOURCE} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.cc)
+    target_compile_options(${name}_replay PRIVATE ${SIGNOFF_WARNINGS})
+    target_link_libraries(${name}_replay PRIVATE ${F_DEPS})
+    add_test(NAME ${name}_replay COMMAND ${name}_replay ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/${name})
+  endif()
+endfunction()
