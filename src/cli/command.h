@@ -2,9 +2,10 @@
 // registration, so adding one never touches main.cc.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <functional>
 #include <vector>
+
+#include <CLI/CLI.hpp>
 
 namespace signoff::cli {
 

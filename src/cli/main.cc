@@ -1,5 +1,6 @@
-#include <CLI/CLI.hpp>
 #include <cstdio>
+
+#include <CLI/CLI.hpp>
 
 #include "cli/command.h"
 
@@ -26,8 +27,8 @@ int main(int argc, char** argv) {
   for (auto& add : signoff::cli::registry(Parent::Root)) {
     add(app);
   }
-  CLI::App* conformance =
-      app.add_subcommand("conformance", "Run a suite of cases recorded on AWS; prints N passed, N failed");
+  CLI::App* conformance = app.add_subcommand(
+      "conformance", "Run a suite of cases recorded on AWS; prints N passed, N failed");
   conformance->require_subcommand(1);
   for (auto& add : signoff::cli::registry(Parent::Conformance)) {
     add(*conformance);

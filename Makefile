@@ -1,0 +1,69 @@
+# The two set-up commands: `make run` and `make test`. Both install what is missing (Debian 12
+# packages), build, and then run.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Build and test dependencies, all from Debian 12.
+PACKAGES := g++ cmake ninja-build pkg-config clang-14 libclang-rt-14-dev clang-format \
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev \
+  libsimdjson-dev libyaml-cpp-dev libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev \
+  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libsodium-dev libgtest-dev \
+  libgmock-dev libbenchmark-dev awscli python3-boto3 python3-pytest python3-aiosmtpd \
+  postgresql wrk nodejs npm
+
+.PHONY: deps build build-asan run test test-release test-asan fuzz bench lint format clean
+
+deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing: $$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+
+build-asan: deps
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+
+# Until the server lands (issue: durable Step Functions service), `make run` runs the example
+# approval-shaped workflow in memory and prints its history.
+run: build
+	./build/release/signoff run-local examples/hello-approval.asl.json \
+	  --input '{"request": {"title": "Deploy v1.2 to production", "by": "alice"}}' \
+	  --task 'arn:aws:states:::lambda:invoke.waitForTaskToken=examples/approved.json'
+
+test-release: build
+	ctest --preset release -j $(JOBS)
+
+test-asan: build-asan
+	ctest --preset asan -j $(JOBS)
+
+test: lint test-asan test-release
+
+lint:
+	@files=$$(git ls-files '*.cc' '*.h'); \
+	if [ -n "$$files" ]; then clang-format --dry-run -Werror $$files; fi
+	@echo "clang-format: ok"
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+	@for t in build/fuzz/tests/fuzz/*_fuzz; do \
+	  name=$$(basename $$t); \
+	  echo "== $$name"; \
+	  $$t -max_total_time=$${FUZZ_SECONDS:-30} tests/fuzz/corpus/$$name || exit 1; \
+	done
+
+bench: build
+	@for b in build/release/bench/*_bench; do echo "== $$b"; $$b; done
+
+clean:
+	rm -rf build

@@ -1,0 +1,1398 @@
+#include "asl/interpreter.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace signoff::asl {
+
+// ---------------------------------------------------------------------------------------------
+// Frames and variable scopes
+
+// Variables live in scopes: the execution's, and one per Parallel branch / Map iteration whose
+// parent is the enclosing scope (inner states read outer variables; their Assign stays inner).
+struct Execution::VarScope final : VariableLookup {
+  std::shared_ptr<VarScope> parent;
+  std::vector<json::Member> vars;
+
+  const json::Value* lookup(std::string_view name) const override {
+    for (const VarScope* s = this; s != nullptr; s = s->parent.get()) {
+      for (const json::Member& m : s->vars) {
+        if (m.key == name) {
+          return &m.value;
+        }
+      }
+    }
+    return nullptr;
+  }
+  void set(const std::string& name, json::Value v) {
+    for (json::Member& m : vars) {
+      if (m.key == name) {
+        m.value = std::move(v);
+        return;
+      }
+    }
+    vars.push_back(json::Member{name, std::move(v)});
+  }
+};
+
+// A thread of control: the execution itself, a Parallel branch or a Map iteration.
+struct Execution::Frame {
+  const Program* program = nullptr;
+  uint32_t state = kNoState;
+  int32_t parent = -1;
+  uint32_t slot = 0;  // branch index or item index in the parent
+  bool live = false;
+  json::Value input;      // raw input of the current state
+  json::Value effective;  // effective input (after InputPath and Parameters)
+  std::shared_ptr<VarScope> scope;
+  int64_t entered_id = 0;
+  int64_t last_id = 0;
+  uint32_t retry_count = 0;
+  std::vector<uint32_t> attempts;  // per retrier of the current state
+  uint64_t waiting_task = 0;
+  uint64_t waiting_timer = 0;
+  bool retry_pending = false;
+  std::string task_token;
+
+  // The current state is a Parallel or Map: its children.
+  std::vector<int32_t> children;
+  std::vector<json::Value> results;
+  std::vector<json::Value> items;
+  size_t next_item = 0;
+  size_t running = 0;
+  size_t done = 0;
+  size_t failed = 0;
+  int64_t max_concurrency = 0;
+  int64_t tolerated_count = -1;
+  double tolerated_percentage = -1;
+};
+
+namespace {
+
+constexpr std::array<std::string_view, 8> kEnteredNames = {
+    "PassStateEntered",    "TaskStateEntered", "ChoiceStateEntered",   "WaitStateEntered",
+    "SucceedStateEntered", "FailStateEntered", "ParallelStateEntered", "MapStateEntered"};
+constexpr std::array<std::string_view, 8> kExitedNames = {
+    "PassStateExited",    "TaskStateExited", "ChoiceStateExited",   "WaitStateExited",
+    "SucceedStateExited", "FailStateExited", "ParallelStateExited", "MapStateExited"};
+
+const json::Value& not_truncated() {
+  static const json::Value v = json::Value::object({json::Member{"truncated", false}});
+  return v;
+}
+
+json::Value text_of(const json::Value& v) {
+  return json::Value(json::dump(v));
+}
+
+bool is_entered(std::string_view type) {
+  return type.size() > 7 && type.substr(type.size() - 7) == "Entered";
+}
+bool is_exited(std::string_view type) {
+  return type.size() > 6 && type.substr(type.size() - 6) == "Exited";
+}
+
+std::string details_key(std::string_view type) {
+  if (is_entered(type) && type.find("State") != std::string_view::npos) {
+    return "stateEnteredEventDetails";
+  }
+  if (is_exited(type) && type.find("State") != std::string_view::npos) {
+    return "stateExitedEventDetails";
+  }
+  std::string key(type);
+  key[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(key[0])));
+  return key + "EventDetails";
+}
+
+bool error_matches(const std::vector<std::string>& names, const std::string& error) {
+  for (const std::string& n : names) {
+    if (n == error) {
+      return true;
+    }
+    if (n == "States.ALL" && error != "States.Runtime" && error != "States.DataLimitExceeded") {
+      return true;
+    }
+    if (n == "States.TaskFailed" && error != "States.Timeout" && error != "States.Runtime" &&
+        error != "States.DataLimitExceeded" && error.rfind("States.", 0) != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+json::Value error_output(const Failure& f) {
+  std::vector<json::Member> m;
+  m.push_back(json::Member{"Error", json::Value(f.error)});
+  m.push_back(json::Member{"Cause", json::Value(f.cause)});
+  return json::Value::object(std::move(m));
+}
+
+constexpr int64_t kNanos = 1'000'000'000;
+
+// "arn:aws:states:::lambda:invoke.waitForTaskToken" → ("lambda", "invoke.waitForTaskToken").
+std::pair<std::string, std::string> split_resource(const std::string& resource) {
+  size_t p = resource.find(":states:::");
+  if (p != std::string::npos) {
+    std::string rest = resource.substr(p + 10);
+    size_t c = rest.find(':');
+    if (c != std::string::npos) {
+      return {rest.substr(0, c), rest.substr(c + 1)};
+    }
+  }
+  if (resource.rfind("arn:", 0) == 0) {
+    // arn:aws:lambda:region:acct:function:name → lambda; activities → activity.
+    size_t a = resource.find(':', 4);
+    size_t b = a == std::string::npos ? a : resource.find(':', a + 1);
+    if (b != std::string::npos) {
+      std::string service = resource.substr(a + 1, b - a - 1);
+      if (resource.find(":activity:") != std::string::npos) {
+        return {"activity", resource};
+      }
+      return {service, resource};
+    }
+  }
+  return {"unknown", resource};
+}
+
+std::string region_of(const std::string& arn) {
+  // arn:partition:service:region:...
+  size_t a = arn.find(':');
+  size_t b = a == std::string::npos ? a : arn.find(':', a + 1);
+  size_t c = b == std::string::npos ? b : arn.find(':', b + 1);
+  size_t d = c == std::string::npos ? c : arn.find(':', c + 1);
+  if (d == std::string::npos) {
+    return "us-east-1";
+  }
+  std::string r = arn.substr(c + 1, d - c - 1);
+  return r.empty() ? "us-east-1" : r;
+}
+
+}  // namespace
+
+std::string_view execution_status_name(ExecutionStatus s) {
+  switch (s) {
+    case ExecutionStatus::Running:
+      return "RUNNING";
+    case ExecutionStatus::Succeeded:
+      return "SUCCEEDED";
+    case ExecutionStatus::Failed:
+      return "FAILED";
+    case ExecutionStatus::TimedOut:
+      return "TIMED_OUT";
+    case ExecutionStatus::Aborted:
+      return "ABORTED";
+  }
+  return "RUNNING";
+}
+
+json::Value event_to_json(const HistoryEvent& e, bool parsed_payloads) {
+  std::vector<json::Member> m;
+  m.push_back(json::Member{"id", json::Value(e.id)});
+  m.push_back(json::Member{"previousEventId", json::Value(e.previous_event_id)});
+  m.push_back(json::Member{"timestamp", json::Value(format_timestamp(e.timestamp))});
+  m.push_back(json::Member{"type", json::Value(e.type)});
+  auto payload = [&](const json::Value& v) {
+    return parsed_payloads ? v : text_of(v);
+  };
+  if (e.state != nullptr) {
+    std::vector<json::Member> d;
+    d.push_back(json::Member{"name", json::Value(e.state->name)});
+    if (is_entered(e.type)) {
+      d.push_back(json::Member{"input", payload(e.payload)});
+      d.push_back(json::Member{"inputDetails", not_truncated()});
+    } else {
+      d.push_back(json::Member{"output", payload(e.payload)});
+      d.push_back(json::Member{"outputDetails", not_truncated()});
+      if (!e.assigned.is_null()) {
+        d.push_back(json::Member{"assignedVariables", e.assigned});
+        d.push_back(json::Member{"assignedVariablesDetails", not_truncated()});
+      }
+    }
+    m.push_back(json::Member{details_key(e.type), json::Value::object(std::move(d))});
+  } else if (!e.details.is_null()) {
+    json::Value d = e.details;
+    if (!parsed_payloads) {
+      for (const char* key : {"input", "output"}) {
+        if (const json::Value* v = d.find(key)) {
+          d.set(key, text_of(*v));
+        }
+      }
+    }
+    m.push_back(json::Member{details_key(e.type), std::move(d)});
+  }
+  return json::Value::object(std::move(m));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Execution
+
+Execution::Execution(std::shared_ptr<const Program> program, ExecutionInfo info)
+    : program_(std::move(program)), info_(std::move(info)) {}
+
+Execution::~Execution() = default;
+
+int32_t Execution::new_frame(const Program* program, int32_t parent, uint32_t slot) {
+  int32_t f;
+  if (!free_frames_.empty()) {
+    f = free_frames_.back();
+    free_frames_.pop_back();
+    *frames_[static_cast<size_t>(f)] = Frame();
+  } else {
+    f = static_cast<int32_t>(frames_.size());
+    frames_.push_back(std::make_unique<Frame>());
+  }
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  fr.program = program;
+  fr.parent = parent;
+  fr.slot = slot;
+  fr.live = true;
+  fr.state = program->start;
+  return f;
+}
+
+void Execution::release_frame(int32_t f) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  fr.live = false;
+  fr.input = json::Value();
+  fr.effective = json::Value();
+  fr.scope.reset();
+  fr.children.clear();
+  fr.results.clear();
+  fr.items.clear();
+  free_frames_.push_back(f);
+}
+
+HistoryEvent& Execution::emit(Transition& out, std::string_view type, Frame* frame,
+                              const StepEnvironment& env) {
+  HistoryEvent& e = out.events.emplace_back();
+  e.type = type;
+  e.id = next_event_id_++;
+  e.timestamp = env.now;
+  if (frame != nullptr) {
+    e.previous_event_id = frame->last_id;
+    frame->last_id = e.id;
+  }
+  return e;
+}
+
+std::string Execution::token_for(uint64_t task_id, const StepEnvironment& env) {
+  if (env.tokens != nullptr) {
+    return env.tokens->mint(task_id);
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string t;
+  for (int i = 0; i < 4; ++i) {
+    uint64_t r = env.entropy->next_u64();
+    for (int j = 0; j < 16; ++j) {
+      t.push_back(kHex[(r >> (j * 4)) & 0xF]);
+    }
+  }
+  return t;
+}
+
+json::Value Execution::context_object(const Frame& frame, const StepEnvironment& env) const {
+  const State& s = frame.program->states[frame.state];
+  std::vector<json::Member> exec;
+  exec.push_back(json::Member{"Id", json::Value(info_.execution_arn)});
+  exec.push_back(json::Member{"Input", info_.input});
+  exec.push_back(json::Member{"Name", json::Value(info_.execution_name)});
+  exec.push_back(json::Member{"RoleArn", json::Value(info_.role_arn)});
+  exec.push_back(json::Member{"StartTime", json::Value(format_timestamp(info_.start_time))});
+  exec.push_back(json::Member{"RedriveCount", json::Value(0)});
+  std::vector<json::Member> sm;
+  sm.push_back(json::Member{"Id", json::Value(info_.state_machine_arn)});
+  sm.push_back(json::Member{"Name", json::Value(info_.state_machine_name)});
+  std::vector<json::Member> st;
+  st.push_back(json::Member{"EnteredTime", json::Value(format_timestamp(env.now))});
+  st.push_back(json::Member{"Name", json::Value(s.name)});
+  st.push_back(json::Member{"RetryCount", json::Value(static_cast<int64_t>(frame.retry_count))});
+  std::vector<json::Member> ctx;
+  ctx.push_back(json::Member{"Execution", json::Value::object(std::move(exec))});
+  ctx.push_back(json::Member{"StateMachine", json::Value::object(std::move(sm))});
+  ctx.push_back(json::Member{"State", json::Value::object(std::move(st))});
+  if (!frame.task_token.empty()) {
+    ctx.push_back(json::Member{
+        "Task", json::Value::object({json::Member{"Token", json::Value(frame.task_token)}})});
+  }
+  return json::Value::object(std::move(ctx));
+}
+
+void Execution::step(const Input& input, const StepEnvironment& env, Transition& out) {
+  if (status_ != ExecutionStatus::Running) {
+    return;
+  }
+  switch (input.kind) {
+    case Input::Kind::Start: {
+      if (!frames_.empty()) {
+        return;
+      }
+      HistoryEvent& e = emit(out, "ExecutionStarted", nullptr, env);
+      std::vector<json::Member> d;
+      d.push_back(json::Member{"input", info_.input});
+      d.push_back(json::Member{"inputDetails", not_truncated()});
+      d.push_back(json::Member{"roleArn", json::Value(info_.role_arn)});
+      e.details = json::Value::object(std::move(d));
+      int32_t root = new_frame(program_.get(), -1, 0);
+      Frame& fr = *frames_[static_cast<size_t>(root)];
+      fr.input = info_.input;
+      fr.scope = std::make_shared<VarScope>();
+      if (program_->timeout_seconds) {
+        Command c;
+        c.kind = Command::Kind::StartTimer;
+        c.timer.timer_id = 0;  // timer 0 is the execution's TimeoutSeconds
+        c.timer.fire_at = env.now + *program_->timeout_seconds * kNanos;
+        out.commands.push_back(std::move(c));
+      }
+      work_.push_back(Work{root, Action::Enter});
+      break;
+    }
+    case Input::Kind::TaskSucceeded:
+    case Input::Kind::TaskFailed:
+    case Input::Kind::TaskTimedOut:
+      on_task_result(input, env, out);
+      break;
+    case Input::Kind::TimerFired:
+      on_timer(input, env, out);
+      break;
+    case Input::Kind::Stop: {
+      HistoryEvent& e = emit(out, "ExecutionAborted", nullptr, env);
+      std::vector<json::Member> d;
+      if (!input.error.empty()) {
+        d.push_back(json::Member{"error", json::Value(input.error)});
+      }
+      if (!input.cause.empty()) {
+        d.push_back(json::Member{"cause", json::Value(input.cause)});
+      }
+      e.details = d.empty() ? json::Value() : json::Value::object(std::move(d));
+      status_ = ExecutionStatus::Aborted;
+      error_ = input.error;
+      cause_ = input.cause;
+      work_.clear();
+      return;
+    }
+  }
+  run(env, out);
+}
+
+void Execution::run(const StepEnvironment& env, Transition& out) {
+  while (!work_.empty() && status_ == ExecutionStatus::Running) {
+    Work w = work_.front();
+    work_.pop_front();
+    if (!frames_[static_cast<size_t>(w.frame)]->live) {
+      continue;
+    }
+    if (w.action == Action::Enter) {
+      enter_state(w.frame, env, out);
+    } else {
+      execute_state(w.frame, env, out);
+    }
+  }
+}
+
+void Execution::enter_state(int32_t f, const StepEnvironment& env, Transition& out) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  const State& s = fr.program->states[fr.state];
+  HistoryEvent& e = emit(out, kEnteredNames[static_cast<size_t>(s.type)], &fr, env);
+  e.state = &s;
+  e.payload = fr.input;
+  fr.entered_id = e.id;
+  fr.retry_count = 0;
+  fr.attempts.assign(s.retriers.size(), 0);
+  work_.push_back(Work{f, Action::Execute});
+}
+
+Outcome<json::Value> Execution::apply_input_path(const Frame& frame, const State& s,
+                                                 const json::Value& input,
+                                                 const json::Value* context) {
+  if (!s.input_path.present) {
+    return input;
+  }
+  if (s.input_path.is_null) {
+    return json::Value::object();
+  }
+  PathRoots roots{&input, context, frame.scope.get()};
+  auto v = s.input_path.path->select(roots);
+  if (!v) {
+    return runtime_failure("Invalid path '" + s.input_path.path->text() +
+                           "' : No results for path: " + s.input_path.path->normalized());
+  }
+  return std::move(*v);
+}
+
+Outcome<json::Value> Execution::assign_variables(int32_t f, const PayloadTemplate* assign,
+                                                 const json::Value& dollar,
+                                                 const json::Value* context,
+                                                 const StepEnvironment& env) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  PathRoots roots{&dollar, context, fr.scope.get()};
+  auto values = assign->eval(roots, *env.entropy);
+  if (!values.ok()) {
+    return values.failure();
+  }
+  // All right-hand sides see the variables as they were before this Assign.
+  std::vector<json::Member> shown;
+  for (const json::Member& m : values.value().as_object()) {
+    fr.scope->set(m.key, m.value);
+    shown.push_back(json::Member{m.key, text_of(m.value)});
+  }
+  return json::Value::object(std::move(shown));
+}
+
+void Execution::execute_state(int32_t f, const StepEnvironment& env, Transition& out) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  const State& s = fr.program->states[fr.state];
+  if (s.query_language == QueryLanguage::Jsonata) {
+    finish_execution(
+        ExecutionStatus::Failed, json::Value(),
+        Failure{"States.Runtime",
+                "JSONata query language is not supported yet (state '" + s.name + "')"},
+        env, out);
+    return;
+  }
+  json::Value context;
+  if (s.uses_context) {
+    context = context_object(fr, env);
+  }
+  const json::Value* ctx = s.uses_context ? &context : nullptr;
+
+  switch (s.type) {
+    case StateType::Task:
+      start_task(f, env, out);
+      return;
+    case StateType::Wait:
+      start_wait(f, env, out);
+      return;
+    case StateType::Parallel:
+      start_parallel(f, env, out);
+      return;
+    case StateType::Map:
+      start_map(f, env, out);
+      return;
+    default:
+      break;
+  }
+
+  auto effective = apply_input_path(fr, s, fr.input, ctx);
+  if (!effective.ok()) {
+    runtime_error(f, effective.failure().cause, env, out);
+    return;
+  }
+
+  switch (s.type) {
+    case StateType::Pass: {
+      json::Value result;
+      if (s.parameters) {
+        PathRoots roots{&effective.value(), ctx, fr.scope.get()};
+        auto p = s.parameters->eval(roots, *env.entropy);
+        if (!p.ok()) {
+          fail_state(f, std::move(p.failure()), env, out);
+          return;
+        }
+        effective.value() = std::move(p.value());
+      }
+      result = s.has_result ? s.result : effective.value();
+      fr.effective = std::move(effective.value());
+      finish_state(f, std::move(result), env, out);
+      return;
+    }
+    case StateType::Succeed: {
+      json::Value output = std::move(effective.value());
+      if (s.output_path.present) {
+        if (s.output_path.is_null) {
+          output = json::Value::object();
+        } else {
+          PathRoots roots{&output, ctx, fr.scope.get()};
+          auto v = s.output_path.path->select(roots);
+          if (!v) {
+            runtime_error(f,
+                          "Invalid path '" + s.output_path.path->text() +
+                              "' : No results for path: " + s.output_path.path->normalized(),
+                          env, out);
+            return;
+          }
+          output = std::move(*v);
+        }
+      }
+      HistoryEvent& e = emit(out, kExitedNames[static_cast<size_t>(s.type)], &fr, env);
+      e.state = &s;
+      e.payload = output;
+      frame_succeeded(f, std::move(output), env, out);
+      return;
+    }
+    case StateType::Fail: {
+      Failure failure;
+      PathRoots roots{&effective.value(), ctx, fr.scope.get()};
+      auto resolve = [&](const std::optional<std::string>& literal,
+                         const std::optional<JsonPath>& path, const std::optional<Intrinsic>& fn,
+                         const char* field, std::string& dest) -> bool {
+        if (literal) {
+          dest = *literal;
+          return true;
+        }
+        if (path) {
+          auto v = path->select(roots);
+          if (!v) {
+            runtime_error(f,
+                          "The JSONPath '" + path->text() + "' specified for the field '" + field +
+                              "' could not be found in the input '" +
+                              json::dump(effective.value()) + "'",
+                          env, out);
+            return false;
+          }
+          if (!v->is_string()) {
+            runtime_error(f,
+                          std::string("The ") + field + " field must be a string: " + path->text(),
+                          env, out);
+            return false;
+          }
+          dest = std::string(v->as_string());
+          return true;
+        }
+        if (fn) {
+          auto v = fn->eval(roots, *env.entropy);
+          if (!v.ok()) {
+            finish_execution(ExecutionStatus::Failed, json::Value(), v.failure(), env, out);
+            return false;
+          }
+          dest = v.value().is_string() ? std::string(v.value().as_string()) : json::dump(v.value());
+          return true;
+        }
+        return true;
+      };
+      if (!resolve(s.error, s.error_path, s.error_intrinsic, "ErrorPath", failure.error)) {
+        return;
+      }
+      if (!resolve(s.cause, s.cause_path, s.cause_intrinsic, "CausePath", failure.cause)) {
+        return;
+      }
+      frame_failed(f, std::move(failure), env, out);
+      return;
+    }
+    case StateType::Choice: {
+      PathRoots roots{&effective.value(), ctx, fr.scope.get()};
+      uint32_t next = kNoState;
+      const PayloadTemplate* assign = s.assign ? &*s.assign : nullptr;
+      for (const ChoiceBranch& b : s.choices) {
+        auto r = b.condition->evaluate(roots);
+        if (!r.ok()) {
+          runtime_error(f, r.failure().cause, env, out);
+          return;
+        }
+        if (r.value()) {
+          next = b.next;
+          if (b.assign) {
+            assign = &*b.assign;
+          }
+          break;
+        }
+      }
+      if (next == kNoState) {
+        next = s.default_next;
+      }
+      if (next == kNoState) {
+        frame_failed(f,
+                     Failure{"States.NoChoiceMatched",
+                             "No Matches! Choice state '" + s.name +
+                                 "' did not match any choice and does not have a default state."},
+                     env, out);
+        return;
+      }
+      json::Value assigned;
+      if (assign != nullptr) {
+        auto a = assign_variables(f, assign, effective.value(), ctx, env);
+        if (!a.ok()) {
+          runtime_error(f, a.failure().cause, env, out);
+          return;
+        }
+        assigned = std::move(a.value());
+      }
+      json::Value output = std::move(effective.value());
+      if (s.output_path.present) {
+        if (s.output_path.is_null) {
+          output = json::Value::object();
+        } else {
+          PathRoots out_roots{&output, ctx, fr.scope.get()};
+          auto v = s.output_path.path->select(out_roots);
+          if (!v) {
+            runtime_error(f,
+                          "Invalid path '" + s.output_path.path->text() +
+                              "' : No results for path: " + s.output_path.path->normalized(),
+                          env, out);
+            return;
+          }
+          output = std::move(*v);
+        }
+      }
+      transition(f, next, std::move(output), std::move(assigned), env, out);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+// Applies ResultSelector (already done by callers that have one), ResultPath, Assign and
+// OutputPath to a state's result, then leaves the state.
+void Execution::finish_state(int32_t f, json::Value result, const StepEnvironment& env,
+                             Transition& out) {
+  complete_state(f, std::move(result), env, out);
+}
+
+void Execution::complete_state(int32_t f, json::Value result, const StepEnvironment& env,
+                               Transition& out) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  const State& s = fr.program->states[fr.state];
+  json::Value context;
+  if (s.uses_context) {
+    context = context_object(fr, env);
+  }
+  const json::Value* ctx = s.uses_context ? &context : nullptr;
+
+  json::Value assigned;
+  if (s.assign) {
+    auto a = assign_variables(f, &*s.assign, result, ctx, env);
+    if (!a.ok()) {
+      runtime_error(f, a.failure().cause, env, out);
+      return;
+    }
+    assigned = std::move(a.value());
+  }
+
+  json::Value output;
+  if (!s.result_path.present) {
+    output = std::move(result);
+  } else if (s.result_path.is_null) {
+    output = fr.input;
+  } else {
+    std::string error;
+    auto merged = assign_at(fr.input, *s.result_path.path, std::move(result), &error);
+    if (!merged) {
+      runtime_error(f, error, env, out);
+      return;
+    }
+    output = std::move(*merged);
+  }
+  if (s.output_path.present) {
+    if (s.output_path.is_null) {
+      output = json::Value::object();
+    } else {
+      PathRoots roots{&output, ctx, fr.scope.get()};
+      auto v = s.output_path.path->select(roots);
+      if (!v) {
+        runtime_error(f,
+                      "Invalid path '" + s.output_path.path->text() +
+                          "' : No results for path: " + s.output_path.path->normalized(),
+                      env, out);
+        return;
+      }
+      output = std::move(*v);
+    }
+  }
+  transition(f, s.end ? kNoState : s.next, std::move(output), std::move(assigned), env, out);
+}
+
+void Execution::transition(int32_t f, uint32_t next, json::Value output, json::Value assigned,
+                           const StepEnvironment& env, Transition& out) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  const State& s = fr.program->states[fr.state];
+  HistoryEvent& e = emit(out, kExitedNames[static_cast<size_t>(s.type)], &fr, env);
+  e.state = &s;
+  e.payload = output;
+  e.assigned = std::move(assigned);
+  if (next == kNoState) {
+    frame_succeeded(f, std::move(output), env, out);
+    return;
+  }
+  fr.state = next;
+  fr.input = std::move(output);
+  fr.effective = json::Value();
+  work_.push_back(Work{f, Action::Enter});
+}
+
+void Execution::runtime_error(int32_t f, std::string detail, const StepEnvironment& env,
+                              Transition& out) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  const State& s = fr.program->states[fr.state];
+  std::string cause = "An error occurred while executing the state '" + s.name +
+                      "' (entered at the event id #" + std::to_string(fr.entered_id) + "). " +
+                      detail;
+  // States.Runtime is neither retried nor caught: it ends the execution.
+  finish_execution(ExecutionStatus::Failed, json::Value(), Failure{"States.Runtime", cause}, env,
+                   out);
+}
+
+void Execution::fail_state(int32_t f, Failure failure, const StepEnvironment& env,
+                           Transition& out) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  const State& s = fr.program->states[fr.state];
+  if (failure.error == "States.Runtime" || failure.error == "States.DataLimitExceeded") {
+    std::string detail = failure.cause;
+    if (failure.error == "States.Runtime") {
+      runtime_error(f, detail, env, out);
+    } else {
+      finish_execution(ExecutionStatus::Failed, json::Value(), std::move(failure), env, out);
+    }
+    return;
+  }
+  for (size_t i = 0; i < s.retriers.size(); ++i) {
+    const Retrier& r = s.retriers[i];
+    if (!error_matches(r.errors, failure.error)) {
+      continue;
+    }
+    if (fr.attempts[i] >= r.max_attempts) {
+      break;  // the first matching retrier decides; exhausted means no retry
+    }
+    double delay = r.interval_seconds * std::pow(r.backoff_rate, fr.attempts[i]);
+    if (r.max_delay_seconds && delay > static_cast<double>(*r.max_delay_seconds)) {
+      delay = static_cast<double>(*r.max_delay_seconds);
+    }
+    if (r.full_jitter) {
+      double u = static_cast<double>(env.entropy->next_u64() >> 11) / 9007199254740992.0;
+      delay *= u;
+    }
+    ++fr.attempts[i];
+    ++fr.retry_count;
+    fr.retry_pending = true;
+    fr.waiting_timer = next_wait_id_++;
+    Command c;
+    c.kind = Command::Kind::StartTimer;
+    c.timer.timer_id = fr.waiting_timer;
+    c.timer.fire_at = env.now + static_cast<int64_t>(delay * static_cast<double>(kNanos));
+    out.commands.push_back(std::move(c));
+    return;
+  }
+  for (const Catcher& c : s.catchers) {
+    if (!error_matches(c.errors, failure.error)) {
+      continue;
+    }
+    json::Value err = error_output(failure);
+    json::Value assigned;
+    if (c.assign) {
+      auto a = assign_variables(f, &*c.assign, err, nullptr, env);
+      if (!a.ok()) {
+        runtime_error(f, a.failure().cause, env, out);
+        return;
+      }
+      assigned = std::move(a.value());
+    }
+    json::Value output;
+    if (!c.result_path.present) {
+      output = std::move(err);
+    } else if (c.result_path.is_null) {
+      output = fr.input;
+    } else {
+      std::string error;
+      auto merged = assign_at(fr.input, *c.result_path.path, std::move(err), &error);
+      if (!merged) {
+        runtime_error(f, error, env, out);
+        return;
+      }
+      output = std::move(*merged);
+    }
+    transition(f, c.next, std::move(output), std::move(assigned), env, out);
+    return;
+  }
+  frame_failed(f, std::move(failure), env, out);
+}
+
+void Execution::frame_succeeded(int32_t f, json::Value output, const StepEnvironment& env,
+                                Transition& out) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  if (fr.parent < 0) {
+    finish_execution(ExecutionStatus::Succeeded, std::move(output), Failure{}, env, out);
+    return;
+  }
+  child_done(fr.parent, f, true, std::move(output), Failure{}, env, out);
+}
+
+void Execution::frame_failed(int32_t f, Failure failure, const StepEnvironment& env,
+                             Transition& out) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  if (fr.parent < 0) {
+    finish_execution(ExecutionStatus::Failed, json::Value(), std::move(failure), env, out);
+    return;
+  }
+  child_done(fr.parent, f, false, json::Value(), std::move(failure), env, out);
+}
+
+void Execution::finish_execution(ExecutionStatus status, json::Value output, Failure failure,
+                                 const StepEnvironment& env, Transition& out) {
+  if (status_ != ExecutionStatus::Running) {
+    return;
+  }
+  Frame* root = frames_.empty() ? nullptr : frames_[0].get();
+  status_ = status;
+  work_.clear();
+  if (status == ExecutionStatus::Succeeded) {
+    HistoryEvent& e = emit(out, "ExecutionSucceeded", root, env);
+    std::vector<json::Member> d;
+    d.push_back(json::Member{"output", output});
+    d.push_back(json::Member{"outputDetails", not_truncated()});
+    e.details = json::Value::object(std::move(d));
+    output_ = std::move(output);
+    return;
+  }
+  error_ = failure.error;
+  cause_ = failure.cause;
+  std::vector<json::Member> d;
+  if (!failure.cause.empty()) {
+    d.push_back(json::Member{"cause", json::Value(failure.cause)});
+  }
+  if (!failure.error.empty()) {
+    d.push_back(json::Member{"error", json::Value(failure.error)});
+  }
+  HistoryEvent& e =
+      emit(out, status == ExecutionStatus::TimedOut ? "ExecutionTimedOut" : "ExecutionFailed", root,
+           env);
+  e.details = d.empty() ? json::Value() : json::Value::object(std::move(d));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Task and Wait
+
+void Execution::start_task(int32_t f, const StepEnvironment& env, Transition& out) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  const State& s = fr.program->states[fr.state];
+  bool wait_for_token =
+      s.resource.size() > 17 && s.resource.substr(s.resource.size() - 17) == ".waitForTaskToken";
+  uint64_t task_id = next_wait_id_++;
+  fr.task_token = wait_for_token ? token_for(task_id, env) : std::string();
+  json::Value context;
+  if (s.uses_context) {
+    context = context_object(fr, env);
+  }
+  const json::Value* ctx = s.uses_context ? &context : nullptr;
+  auto effective = apply_input_path(fr, s, fr.input, ctx);
+  if (!effective.ok()) {
+    runtime_error(f, effective.failure().cause, env, out);
+    return;
+  }
+  json::Value params = effective.value();
+  if (s.parameters) {
+    PathRoots roots{&effective.value(), ctx, fr.scope.get()};
+    auto p = s.parameters->eval(roots, *env.entropy);
+    if (!p.ok()) {
+      fail_state(f, std::move(p.failure()), env, out);
+      return;
+    }
+    params = std::move(p.value());
+  }
+  fr.effective = params;
+  RunTaskCommand cmd;
+  cmd.task_id = task_id;
+  cmd.resource = s.resource;
+  cmd.parameters = params;
+  cmd.wait_for_token = wait_for_token;
+  cmd.task_token = fr.task_token;
+  cmd.credentials = s.credentials;
+  cmd.state = &s;
+  PathRoots roots{&effective.value(), ctx, fr.scope.get()};
+  cmd.timeout_seconds = s.timeout_seconds;
+  if (s.timeout_seconds_path) {
+    auto v = s.timeout_seconds_path->select(roots);
+    if (v && v->is_int() && v->as_int() > 0) {
+      cmd.timeout_seconds = v->as_int();
+    }
+  }
+  cmd.heartbeat_seconds = s.heartbeat_seconds;
+  if (s.heartbeat_seconds_path) {
+    auto v = s.heartbeat_seconds_path->select(roots);
+    if (v && v->is_int() && v->as_int() > 0) {
+      cmd.heartbeat_seconds = v->as_int();
+    }
+  }
+  auto [type, resource] = split_resource(s.resource);
+  {
+    HistoryEvent& e = emit(out, "TaskScheduled", &fr, env);
+    std::vector<json::Member> d;
+    d.push_back(json::Member{"parameters", text_of(params)});
+    d.push_back(json::Member{"region", json::Value(region_of(info_.state_machine_arn))});
+    d.push_back(json::Member{"resource", json::Value(resource)});
+    d.push_back(json::Member{"resourceType", json::Value(type)});
+    if (cmd.timeout_seconds) {
+      d.push_back(json::Member{"timeoutInSeconds", json::Value(*cmd.timeout_seconds)});
+    }
+    if (cmd.heartbeat_seconds) {
+      d.push_back(json::Member{"heartbeatInSeconds", json::Value(*cmd.heartbeat_seconds)});
+    }
+    e.details = json::Value::object(std::move(d));
+  }
+  {
+    HistoryEvent& e = emit(out, "TaskStarted", &fr, env);
+    e.details = json::Value::object({json::Member{"resource", json::Value(resource)},
+                                     json::Member{"resourceType", json::Value(type)}});
+  }
+  fr.waiting_task = task_id;
+  Command c;
+  c.kind = Command::Kind::RunTask;
+  c.task = std::move(cmd);
+  out.commands.push_back(std::move(c));
+}
+
+void Execution::on_task_result(const Input& in, const StepEnvironment& env, Transition& out) {
+  int32_t f = -1;
+  for (size_t i = 0; i < frames_.size(); ++i) {
+    if (frames_[i]->live && frames_[i]->waiting_task == in.id && in.id != 0) {
+      f = static_cast<int32_t>(i);
+      break;
+    }
+  }
+  if (f < 0) {
+    return;  // stale: the task was already completed, timed out or its branch aborted
+  }
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  const State& s = fr.program->states[fr.state];
+  fr.waiting_task = 0;
+  fr.task_token.clear();
+  auto [type, resource] = split_resource(s.resource);
+  if (in.kind == Input::Kind::TaskSucceeded) {
+    HistoryEvent& e = emit(out, "TaskSucceeded", &fr, env);
+    std::vector<json::Member> d;
+    d.push_back(json::Member{"output", in.output});
+    d.push_back(json::Member{"outputDetails", not_truncated()});
+    d.push_back(json::Member{"resource", json::Value(resource)});
+    d.push_back(json::Member{"resourceType", json::Value(type)});
+    e.details = json::Value::object(std::move(d));
+    json::Value result = in.output;
+    if (s.result_selector) {
+      PathRoots roots{&in.output, nullptr, fr.scope.get()};
+      json::Value context;
+      if (s.uses_context) {
+        context = context_object(fr, env);
+        roots.context = &context;
+      }
+      auto r = s.result_selector->eval(roots, *env.entropy);
+      if (!r.ok()) {
+        fail_state(f, std::move(r.failure()), env, out);
+        run(env, out);
+        return;
+      }
+      result = std::move(r.value());
+    }
+    complete_state(f, std::move(result), env, out);
+  } else {
+    const char* type_name = in.kind == Input::Kind::TaskTimedOut ? "TaskTimedOut" : "TaskFailed";
+    HistoryEvent& e = emit(out, type_name, &fr, env);
+    std::vector<json::Member> d;
+    if (!in.cause.empty()) {
+      d.push_back(json::Member{"cause", json::Value(in.cause)});
+    }
+    d.push_back(json::Member{"error", json::Value(in.error)});
+    d.push_back(json::Member{"resource", json::Value(resource)});
+    d.push_back(json::Member{"resourceType", json::Value(type)});
+    e.details = json::Value::object(std::move(d));
+    fail_state(f, Failure{in.error, in.cause}, env, out);
+  }
+  run(env, out);
+}
+
+void Execution::start_wait(int32_t f, const StepEnvironment& env, Transition& out) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  const State& s = fr.program->states[fr.state];
+  json::Value context;
+  if (s.uses_context) {
+    context = context_object(fr, env);
+  }
+  const json::Value* ctx = s.uses_context ? &context : nullptr;
+  auto effective = apply_input_path(fr, s, fr.input, ctx);
+  if (!effective.ok()) {
+    runtime_error(f, effective.failure().cause, env, out);
+    return;
+  }
+  fr.effective = effective.value();
+  PathRoots roots{&effective.value(), ctx, fr.scope.get()};
+  EpochNanos fire_at = env.now;
+  if (s.seconds) {
+    fire_at = env.now + *s.seconds * kNanos;
+  } else if (s.timestamp) {
+    fire_at = parse_timestamp(*s.timestamp).value_or(env.now);
+  } else if (s.seconds_path) {
+    auto v = s.seconds_path->select(roots);
+    if (!v) {
+      runtime_error(
+          f,
+          "The JSONPath '" + s.seconds_path->text() +
+              "' specified for the field 'SecondsPath' could not be found in the input '" +
+              json::dump(effective.value()) + "'",
+          env, out);
+      return;
+    }
+    std::string shown = json::dump(*v);
+    if (!v->is_int()) {
+      runtime_error(f,
+                    "The SecondsPath parameter cannot be parsed as a long value: " +
+                        s.seconds_path->text() + " == " + shown,
+                    env, out);
+      return;
+    }
+    if (v->as_int() < 0) {
+      runtime_error(f,
+                    "The SecondsPath parameter references a negative value: " +
+                        s.seconds_path->text() + " == " + shown,
+                    env, out);
+      return;
+    }
+    fire_at = env.now + v->as_int() * kNanos;
+  } else if (s.timestamp_path) {
+    auto v = s.timestamp_path->select(roots);
+    std::optional<EpochNanos> t;
+    if (v && v->is_string()) {
+      t = parse_timestamp(v->as_string());
+    }
+    if (!t) {
+      std::string shown =
+          !v ? "null" : (v->is_string() ? std::string(v->as_string()) : json::dump(*v));
+      runtime_error(f,
+                    "The TimestampPath parameter does not reference a valid ISO-8601 extended "
+                    "offset date-time format string: " +
+                        s.timestamp_path->text() + " == " + shown,
+                    env, out);
+      return;
+    }
+    fire_at = *t;
+  }
+  fr.waiting_timer = next_wait_id_++;
+  fr.retry_pending = false;
+  Command c;
+  c.kind = Command::Kind::StartTimer;
+  c.timer.timer_id = fr.waiting_timer;
+  c.timer.fire_at = fire_at;
+  out.commands.push_back(std::move(c));
+}
+
+void Execution::on_timer(const Input& in, const StepEnvironment& env, Transition& out) {
+  if (in.id == 0) {
+    finish_execution(ExecutionStatus::TimedOut, json::Value(),
+                     Failure{"States.Timeout", "The execution has timed out."}, env, out);
+    return;
+  }
+  for (size_t i = 0; i < frames_.size(); ++i) {
+    Frame& fr = *frames_[i];
+    if (!fr.live || fr.waiting_timer != in.id) {
+      continue;
+    }
+    fr.waiting_timer = 0;
+    int32_t f = static_cast<int32_t>(i);
+    if (fr.retry_pending) {
+      fr.retry_pending = false;
+      work_.push_back(Work{f, Action::Execute});
+    } else {
+      // A Wait state's time has come: its output is its effective input.
+      complete_state(f, fr.effective, env, out);
+    }
+    run(env, out);
+    return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parallel and Map
+
+void Execution::start_parallel(int32_t f, const StepEnvironment& env, Transition& out) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  const State& s = fr.program->states[fr.state];
+  json::Value context;
+  if (s.uses_context) {
+    context = context_object(fr, env);
+  }
+  const json::Value* ctx = s.uses_context ? &context : nullptr;
+  auto effective = apply_input_path(fr, s, fr.input, ctx);
+  if (!effective.ok()) {
+    runtime_error(f, effective.failure().cause, env, out);
+    return;
+  }
+  if (s.parameters) {
+    PathRoots roots{&effective.value(), ctx, fr.scope.get()};
+    auto p = s.parameters->eval(roots, *env.entropy);
+    if (!p.ok()) {
+      fail_state(f, std::move(p.failure()), env, out);
+      return;
+    }
+    effective.value() = std::move(p.value());
+  }
+  fr.effective = effective.value();
+  emit(out, "ParallelStateStarted", &fr, env);
+  fr.children.clear();
+  fr.results.assign(s.branches.size(), json::Value());
+  fr.done = 0;
+  fr.failed = 0;
+  fr.running = s.branches.size();
+  for (size_t i = 0; i < s.branches.size(); ++i) {
+    int32_t c = new_frame(s.branches[i].get(), f, static_cast<uint32_t>(i));
+    Frame& child = *frames_[static_cast<size_t>(c)];
+    Frame& parent = *frames_[static_cast<size_t>(f)];
+    child.input = parent.effective;
+    child.scope = std::make_shared<VarScope>();
+    child.scope->parent = parent.scope;
+    child.last_id = parent.last_id;
+    parent.children.push_back(c);
+    work_.push_back(Work{c, Action::Enter});
+  }
+  if (s.branches.empty()) {
+    emit(out, "ParallelStateSucceeded", &fr, env);
+    complete_state(f, json::Value::array(), env, out);
+  }
+}
+
+void Execution::start_map(int32_t f, const StepEnvironment& env, Transition& out) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  const State& s = fr.program->states[fr.state];
+  json::Value context;
+  if (s.uses_context) {
+    context = context_object(fr, env);
+  }
+  const json::Value* ctx = s.uses_context ? &context : nullptr;
+  auto effective = apply_input_path(fr, s, fr.input, ctx);
+  if (!effective.ok()) {
+    runtime_error(f, effective.failure().cause, env, out);
+    return;
+  }
+  fr.effective = effective.value();
+  PathRoots roots{&fr.effective, ctx, fr.scope.get()};
+  json::Value items = fr.effective;
+  if (s.items_path) {
+    auto v = s.items_path->select(roots);
+    if (!v) {
+      runtime_error(f,
+                    "Invalid path '" + s.items_path->text() +
+                        "' : No results for path: " + s.items_path->normalized(),
+                    env, out);
+      return;
+    }
+    items = std::move(*v);
+  }
+  if (!items.is_array()) {
+    runtime_error(f,
+                  "Items of type " + std::string(items.is_object() ? "object" : "value") +
+                      " are not an array",
+                  env, out);
+    return;
+  }
+  fr.max_concurrency = s.max_concurrency;
+  if (s.max_concurrency_path) {
+    auto v = s.max_concurrency_path->select(roots);
+    if (!v || !v->is_int() || v->as_int() < 0) {
+      std::string shown =
+          !v ? "null" : (v->is_string() ? std::string(v->as_string()) : json::dump(*v));
+      runtime_error(f,
+                    "The MaxConcurrencyPath field refers to value \"" + shown +
+                        "\" which is not a valid integer: " + s.max_concurrency_path->text(),
+                    env, out);
+      return;
+    }
+    fr.max_concurrency = v->as_int();
+  }
+  fr.tolerated_count = s.tolerated_failure_count.value_or(-1);
+  if (s.tolerated_failure_count_path) {
+    auto v = s.tolerated_failure_count_path->select(roots);
+    if (!v || !v->is_int()) {
+      std::string shown =
+          !v ? "null" : (v->is_string() ? std::string(v->as_string()) : json::dump(*v));
+      runtime_error(
+          f,
+          "The ToleratedFailureCountPath field refers to value \"" + shown +
+              "\" which is not a valid integer: " + s.tolerated_failure_count_path->text(),
+          env, out);
+      return;
+    }
+    if (v->as_int() < 0) {
+      runtime_error(f, "ToleratedFailureCount cannot be negative.", env, out);
+      return;
+    }
+    fr.tolerated_count = v->as_int();
+  }
+  fr.tolerated_percentage = s.tolerated_failure_percentage.value_or(-1);
+  if (s.tolerated_failure_percentage_path) {
+    auto v = s.tolerated_failure_percentage_path->select(roots);
+    if (!v || !v->is_number()) {
+      std::string shown =
+          !v ? "null" : (v->is_string() ? std::string(v->as_string()) : json::dump(*v));
+      runtime_error(
+          f,
+          "The ToleratedFailurePercentagePath field refers to value \"" + shown +
+              "\" which is not a valid float: " + s.tolerated_failure_percentage_path->text(),
+          env, out);
+      return;
+    }
+    if (v->as_double() < 0 || v->as_double() > 100) {
+      runtime_error(f, "ToleratedFailurePercentage must be between 0 and 100.", env, out);
+      return;
+    }
+    fr.tolerated_percentage = v->as_double();
+  }
+  fr.items.assign(items.as_array().begin(), items.as_array().end());
+  fr.results.assign(fr.items.size(), json::Value());
+  fr.next_item = 0;
+  fr.running = 0;
+  fr.done = 0;
+  fr.failed = 0;
+  fr.children.clear();
+  {
+    HistoryEvent& e = emit(out, "MapStateStarted", &fr, env);
+    e.details = json::Value::object(
+        {json::Member{"length", json::Value(static_cast<int64_t>(fr.items.size()))}});
+  }
+  if (s.distributed) {
+    HistoryEvent& e = emit(out, "MapRunStarted", &fr, env);
+    e.details = json::Value::object(
+        {json::Member{"mapRunArn", json::Value(info_.state_machine_arn + "/" + s.name + ":run")}});
+  }
+  if (fr.items.empty()) {
+    if (s.distributed) {
+      emit(out, "MapRunSucceeded", &fr, env);
+    }
+    emit(out, "MapStateSucceeded", &fr, env);
+    complete_state(f, json::Value::array(), env, out);
+    return;
+  }
+  launch_map_iterations(f, env, out);
+}
+
+void Execution::launch_map_iterations(int32_t f, const StepEnvironment& env, Transition& out) {
+  // AWS runs at most 40 inline iterations at once; 0 means "as many as allowed".
+  constexpr int64_t kInlineLimit = 40;
+  while (true) {
+    Frame& fr = *frames_[static_cast<size_t>(f)];
+    const State& s = fr.program->states[fr.state];
+    int64_t limit =
+        fr.max_concurrency == 0 ? kInlineLimit : std::min(fr.max_concurrency, kInlineLimit);
+    if (fr.next_item >= fr.items.size() || static_cast<int64_t>(fr.running) >= limit) {
+      return;
+    }
+    size_t index = fr.next_item++;
+    json::Value item_input = fr.items[index];
+    if (s.item_selector) {
+      json::Value context = context_object(fr, env);
+      std::vector<json::Member> item;
+      item.push_back(json::Member{"Index", json::Value(static_cast<int64_t>(index))});
+      item.push_back(json::Member{"Value", fr.items[index]});
+      context.set(
+          "Map", json::Value::object({json::Member{"Item", json::Value::object(std::move(item))}}));
+      PathRoots roots{&fr.effective, &context, fr.scope.get()};
+      auto v = s.item_selector->eval(roots, *env.entropy);
+      if (!v.ok()) {
+        runtime_error(f, v.failure().cause, env, out);
+        return;
+      }
+      item_input = std::move(v.value());
+    }
+    {
+      HistoryEvent& e = emit(out, "MapIterationStarted", &fr, env);
+      e.details =
+          json::Value::object({json::Member{"index", json::Value(static_cast<int64_t>(index))},
+                               json::Member{"name", json::Value(s.name)}});
+    }
+    int32_t c = new_frame(s.processor.get(), f, static_cast<uint32_t>(index));
+    Frame& child = *frames_[static_cast<size_t>(c)];
+    Frame& parent = *frames_[static_cast<size_t>(f)];
+    child.input = std::move(item_input);
+    child.scope = std::make_shared<VarScope>();
+    child.scope->parent = parent.scope;
+    child.last_id = parent.last_id;
+    parent.children.push_back(c);
+    ++parent.running;
+    work_.push_back(Work{c, Action::Enter});
+  }
+}
+
+void Execution::abort_children(int32_t f) {
+  Frame& fr = *frames_[static_cast<size_t>(f)];
+  for (int32_t c : fr.children) {
+    Frame& child = *frames_[static_cast<size_t>(c)];
+    if (child.live) {
+      abort_children(c);
+      release_frame(c);
+    }
+  }
+  fr.children.clear();
+}
+
+void Execution::child_done(int32_t parent, int32_t child, bool ok, json::Value output,
+                           Failure failure, const StepEnvironment& env, Transition& out) {
+  Frame& pf = *frames_[static_cast<size_t>(parent)];
+  const State& s = pf.program->states[pf.state];
+  Frame& cf = *frames_[static_cast<size_t>(child)];
+  uint32_t slot = cf.slot;
+  int64_t child_last = cf.last_id;
+  pf.children.erase(std::remove(pf.children.begin(), pf.children.end(), child), pf.children.end());
+  release_frame(child);
+  pf.last_id = std::max(pf.last_id, child_last);
+
+  if (s.type == StateType::Parallel) {
+    if (!ok) {
+      abort_children(parent);
+      emit(out, "ParallelStateFailed", &pf, env);
+      fail_state(parent, std::move(failure), env, out);
+      return;
+    }
+    pf.results[slot] = std::move(output);
+    if (++pf.done < s.branches.size()) {
+      return;
+    }
+    emit(out, "ParallelStateSucceeded", &pf, env);
+  } else {
+    --pf.running;
+    ++pf.done;
+    HistoryEvent& e = emit(out, ok ? "MapIterationSucceeded" : "MapIterationFailed", &pf, env);
+    e.details = json::Value::object({json::Member{"index", json::Value(static_cast<int64_t>(slot))},
+                                     json::Member{"name", json::Value(s.name)}});
+    if (ok) {
+      pf.results[slot] = std::move(output);
+    } else {
+      ++pf.failed;
+      bool tolerated = false;
+      if (pf.tolerated_count >= 0 && static_cast<int64_t>(pf.failed) <= pf.tolerated_count) {
+        tolerated = true;
+      }
+      if (pf.tolerated_percentage >= 0 &&
+          static_cast<double>(pf.failed) * 100.0 <=
+              pf.tolerated_percentage * static_cast<double>(pf.items.size())) {
+        tolerated = true;
+      }
+      if (!tolerated) {
+        abort_children(parent);
+        if (s.distributed) {
+          emit(out, "MapRunFailed", &pf, env);
+        }
+        emit(out, "MapStateFailed", &pf, env);
+        if (pf.tolerated_count >= 0 || pf.tolerated_percentage >= 0) {
+          failure = Failure{"States.ExceedToleratedFailureThreshold",
+                            "The specified tolerated failure threshold was exceeded"};
+        }
+        fail_state(parent, std::move(failure), env, out);
+        return;
+      }
+      pf.results[slot] = error_output(failure);
+    }
+    if (pf.done < pf.items.size()) {
+      launch_map_iterations(parent, env, out);
+      return;
+    }
+    if (s.distributed) {
+      emit(out, "MapRunSucceeded", &pf, env);
+    }
+    emit(out, "MapStateSucceeded", &pf, env);
+  }
+
+  json::Value result = json::Value::array(std::move(pf.results));
+  pf.results.clear();
+  pf.items.clear();
+  if (s.result_selector) {
+    PathRoots roots{&result, nullptr, pf.scope.get()};
+    json::Value context;
+    if (s.uses_context) {
+      context = context_object(pf, env);
+      roots.context = &context;
+    }
+    auto r = s.result_selector->eval(roots, *env.entropy);
+    if (!r.ok()) {
+      fail_state(parent, std::move(r.failure()), env, out);
+      return;
+    }
+    result = std::move(r.value());
+  }
+  complete_state(parent, std::move(result), env, out);
+}
+
+}  // namespace signoff::asl

@@ -1,0 +1,194 @@
+// The ASL interpreter as a deterministic step function.
+//
+// An Execution holds everything about one run: where each thread of control (the execution, a
+// Parallel branch, a Map iteration) stands, variables, retry counters and what it waits for.
+// step() takes one input event (start, a task's result or failure, a timer firing, a stop request)
+// and the current time, advances every thread as far as it can go without waiting, and appends to
+// a Transition the history events AWS would record and the commands to carry out (run a task,
+// start a timer). It performs no I/O, never sleeps and reads no clock: time, randomness and task
+// tokens are injected, so a saved sequence of inputs replays to the same state.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "asl/definition.h"
+#include "asl/entropy.h"
+#include "asl/outcome.h"
+#include "asl/timestamp.h"
+#include "common/json.h"
+
+namespace signoff::asl {
+
+// One history event, in GetExecutionHistory's vocabulary. State entered/exited events (the hot
+// path) keep their parts typed; others carry their AWS details object prebuilt.
+struct HistoryEvent {
+  std::string_view type;  // AWS's name, e.g. "PassStateEntered", "TaskScheduled"
+  int64_t id = 0;
+  int64_t previous_event_id = 0;
+  EpochNanos timestamp = 0;
+  const State* state = nullptr;  // entered/exited events: the state (its name)
+  json::Value payload;           // entered: input; exited: output
+  json::Value assigned;          // exited: assignedVariables (name → JSON text), or null
+  json::Value details;           // other events: the xxxEventDetails object, or null for none
+};
+
+// The AWS JSON of an event: {"id", "previousEventId", "timestamp", "type", "<x>EventDetails"}.
+// Payloads inside details are JSON text, as the API returns them, unless parsed_payloads.
+json::Value event_to_json(const HistoryEvent& e, bool parsed_payloads);
+
+struct RunTaskCommand {
+  uint64_t task_id = 0;
+  std::string resource;
+  json::Value parameters;
+  std::optional<int64_t> timeout_seconds;
+  std::optional<int64_t> heartbeat_seconds;
+  bool wait_for_token = false;  // the .waitForTaskToken pattern: completion comes by SendTask*
+  std::string task_token;       // set when wait_for_token
+  json::Value credentials;
+  const State* state = nullptr;
+};
+
+struct StartTimerCommand {
+  uint64_t timer_id = 0;
+  EpochNanos fire_at = 0;
+};
+
+struct Command {
+  enum class Kind : uint8_t { RunTask, StartTimer, CancelTask, CancelTimer };
+  Kind kind = Kind::RunTask;
+  RunTaskCommand task;
+  StartTimerCommand timer;
+};
+
+struct Transition {
+  std::vector<HistoryEvent> events;
+  std::vector<Command> commands;
+  void clear() {
+    events.clear();
+    commands.clear();
+  }
+};
+
+// What step() consumes.
+struct Input {
+  enum class Kind : uint8_t { Start, TaskSucceeded, TaskFailed, TaskTimedOut, TimerFired, Stop };
+  Kind kind = Kind::Start;
+  uint64_t id = 0;     // task_id or timer_id
+  json::Value output;  // TaskSucceeded
+  std::string error;   // TaskFailed / TaskTimedOut / Stop
+  std::string cause;
+};
+
+enum class ExecutionStatus : uint8_t { Running, Succeeded, Failed, TimedOut, Aborted };
+std::string_view execution_status_name(ExecutionStatus s);
+
+// Fixed facts about one execution (the context object's Execution and StateMachine parts).
+struct ExecutionInfo {
+  std::string execution_arn;
+  std::string execution_name;
+  std::string state_machine_arn;
+  std::string state_machine_name;
+  std::string role_arn;
+  EpochNanos start_time = 0;
+  json::Value input;
+};
+
+// Issues task tokens for .waitForTaskToken tasks; the durable engine makes them authenticated.
+class TokenMinter {
+ public:
+  virtual ~TokenMinter() = default;
+  virtual std::string mint(uint64_t task_id) = 0;
+};
+
+struct StepEnvironment {
+  EpochNanos now = 0;
+  Entropy* entropy = nullptr;
+  TokenMinter* tokens = nullptr;  // null: tokens are random hex from entropy
+};
+
+class Execution {
+ public:
+  Execution(std::shared_ptr<const Program> program, ExecutionInfo info);
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // Advances the execution by one input. Appends to out (does not clear it).
+  void step(const Input& input, const StepEnvironment& env, Transition& out);
+
+  ExecutionStatus status() const { return status_; }
+  const json::Value& output() const { return output_; }
+  const std::string& error() const { return error_; }
+  const std::string& cause() const { return cause_; }
+  const ExecutionInfo& info() const { return info_; }
+  int64_t last_event_id() const { return next_event_id_ - 1; }
+
+  struct Frame;
+  struct VarScope;
+
+ private:
+  enum class Action : uint8_t { Enter, Execute };
+  struct Work {
+    int32_t frame;
+    Action action;
+  };
+
+  void run(const StepEnvironment& env, Transition& out);
+  HistoryEvent& emit(Transition& out, std::string_view type, Frame* frame,
+                     const StepEnvironment& env);
+  void enter_state(int32_t f, const StepEnvironment& env, Transition& out);
+  void execute_state(int32_t f, const StepEnvironment& env, Transition& out);
+  void finish_state(int32_t f, json::Value result, const StepEnvironment& env, Transition& out);
+  void complete_state(int32_t f, json::Value effective_result, const StepEnvironment& env,
+                      Transition& out);
+  void transition(int32_t f, uint32_t next, json::Value output, json::Value assigned,
+                  const StepEnvironment& env, Transition& out);
+  void fail_state(int32_t f, Failure failure, const StepEnvironment& env, Transition& out);
+  void runtime_error(int32_t f, std::string detail, const StepEnvironment& env, Transition& out);
+  void frame_succeeded(int32_t f, json::Value output, const StepEnvironment& env, Transition& out);
+  void frame_failed(int32_t f, Failure failure, const StepEnvironment& env, Transition& out);
+  void child_done(int32_t parent, int32_t child, bool ok, json::Value output, Failure failure,
+                  const StepEnvironment& env, Transition& out);
+  void start_parallel(int32_t f, const StepEnvironment& env, Transition& out);
+  void start_map(int32_t f, const StepEnvironment& env, Transition& out);
+  void launch_map_iterations(int32_t f, const StepEnvironment& env, Transition& out);
+  void abort_children(int32_t f);
+  void start_task(int32_t f, const StepEnvironment& env, Transition& out);
+  void start_wait(int32_t f, const StepEnvironment& env, Transition& out);
+  void on_task_result(const Input& in, const StepEnvironment& env, Transition& out);
+  void on_timer(const Input& in, const StepEnvironment& env, Transition& out);
+  void finish_execution(ExecutionStatus status, json::Value output, Failure failure,
+                        const StepEnvironment& env, Transition& out);
+  json::Value context_object(const Frame& frame, const StepEnvironment& env) const;
+  Outcome<json::Value> apply_input_path(const Frame& frame, const State& s,
+                                        const json::Value& input, const json::Value* context);
+  Outcome<json::Value> assign_variables(int32_t f, const PayloadTemplate* assign,
+                                        const json::Value& dollar, const json::Value* context,
+                                        const StepEnvironment& env);
+  int32_t new_frame(const Program* program, int32_t parent, uint32_t slot);
+  void release_frame(int32_t f);
+  std::string token_for(uint64_t task_id, const StepEnvironment& env);
+
+  std::shared_ptr<const Program> program_;
+  ExecutionInfo info_;
+  ExecutionStatus status_ = ExecutionStatus::Running;
+  json::Value output_;
+  std::string error_;
+  std::string cause_;
+  int64_t next_event_id_ = 1;
+  uint64_t next_wait_id_ = 1;
+  std::vector<std::unique_ptr<Frame>> frames_;
+  std::vector<int32_t> free_frames_;
+  std::deque<Work> work_;
+};
+
+// Default task-failure text for a task whose handler is missing in in-memory runs.
+inline constexpr std::string_view kTimeoutError = "States.Timeout";
+
+}  // namespace signoff::asl

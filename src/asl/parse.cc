@@ -1,0 +1,803 @@
+// Definition parsing and validation. Diagnostics use AWS's codes, messages and JSON-pointer
+// locations; every problem found is reported (not just the first), as
+// ValidateStateMachineDefinition does.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <set>
+
+#include "asl/definition.h"
+#include "asl/timestamp.h"
+
+namespace signoff::asl {
+
+std::string_view state_type_name(StateType t) {
+  switch (t) {
+    case StateType::Pass:
+      return "Pass";
+    case StateType::Task:
+      return "Task";
+    case StateType::Choice:
+      return "Choice";
+    case StateType::Wait:
+      return "Wait";
+    case StateType::Succeed:
+      return "Succeed";
+    case StateType::Fail:
+      return "Fail";
+    case StateType::Parallel:
+      return "Parallel";
+    case StateType::Map:
+      return "Map";
+  }
+  return "Pass";
+}
+
+uint32_t Program::find(std::string_view name) const {
+  for (uint32_t i = 0; i < states.size(); ++i) {
+    if (states[i].name == name) {
+      return i;
+    }
+  }
+  return kNoState;
+}
+
+std::string invalid_definition_message(const Diagnostics& diagnostics) {
+  std::string out = "Invalid State Machine Definition: '";
+  bool first = true;
+  for (const Diagnostic& d : diagnostics) {
+    if (d.severity != "ERROR") {
+      continue;
+    }
+    if (!first) {
+      out += ", ";
+    }
+    first = false;
+    out += d.code + ": " + d.message + " at " + d.location;
+  }
+  out += "'";
+  return out;
+}
+
+namespace {
+
+bool is_jsonata_expr(const json::Value& v) {
+  if (!v.is_string()) {
+    return false;
+  }
+  std::string_view s = v.as_string();
+  return s.size() >= 4 && s.substr(0, 2) == "{%" && s.substr(s.size() - 2) == "%}";
+}
+
+bool contains_context_ref(const json::Value& v) {
+  switch (v.kind()) {
+    case json::Kind::String:
+      return v.as_string().find("$$") != std::string_view::npos ||
+             v.as_string().find("$states.context") != std::string_view::npos;
+    case json::Kind::Array:
+      for (const json::Value& item : v.as_array()) {
+        if (contains_context_ref(item)) {
+          return true;
+        }
+      }
+      return false;
+    case json::Kind::Object:
+      for (const json::Member& m : v.as_object()) {
+        if (contains_context_ref(m.value)) {
+          return true;
+        }
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+// Optimized integrations AWS recognizes (arn:aws:states:::SERVICE:ACTION[.pattern]).
+bool known_integration(std::string_view service_action) {
+  static constexpr std::array<std::string_view, 40> kKnown = {
+      "lambda:invoke",
+      "states:startExecution",
+      "sns:publish",
+      "sqs:sendMessage",
+      "events:putEvents",
+      "dynamodb:getItem",
+      "dynamodb:putItem",
+      "dynamodb:updateItem",
+      "dynamodb:deleteItem",
+      "ecs:runTask",
+      "batch:submitJob",
+      "glue:startJobRun",
+      "athena:startQueryExecution",
+      "athena:getQueryResults",
+      "athena:getQueryExecution",
+      "athena:stopQueryExecution",
+      "codebuild:startBuild",
+      "codebuild:stopBuild",
+      "codebuild:batchDeleteBuilds",
+      "codebuild:batchGetReports",
+      "sagemaker:createTrainingJob",
+      "sagemaker:createTransformJob",
+      "sagemaker:createModel",
+      "sagemaker:createEndpoint",
+      "sagemaker:createEndpointConfig",
+      "sagemaker:createHyperParameterTuningJob",
+      "sagemaker:createLabelingJob",
+      "sagemaker:createProcessingJob",
+      "sagemaker:updateEndpoint",
+      "elasticmapreduce:createCluster",
+      "elasticmapreduce:terminateCluster",
+      "elasticmapreduce:addStep",
+      "elasticmapreduce:cancelStep",
+      "eks:runJob",
+      "eks:call",
+      "apigateway:invoke",
+      "http:invoke",
+      "bedrock:invokeModel",
+      "emr-serverless:startJobRun",
+      "mediaconvert:createJob",
+  };
+  return std::find(kKnown.begin(), kKnown.end(), service_action) != kKnown.end();
+}
+
+class DefinitionParser {
+ public:
+  DefinitionParser(const ParseOptions& options, Diagnostics& diags)
+      : options_(options), diags_(diags) {}
+
+  std::shared_ptr<Program> parse_program(const json::Value& v, const std::string& loc,
+                                         QueryLanguage inherited, bool top_level) {
+    auto program = std::make_shared<Program>();
+    program->query_language = inherited;
+    if (!v.is_object()) {
+      add_schema_error(diags_, "Expected an object", loc.empty() ? "/" : loc);
+      return nullptr;
+    }
+    std::string where = loc.empty() ? "/" : loc;
+    const json::Value* states = v.find("States");
+    const json::Value* start = v.find("StartAt");
+    std::vector<std::string> missing;
+    if (states == nullptr) {
+      missing.push_back("States");
+    }
+    if (start == nullptr) {
+      missing.push_back("StartAt");
+    }
+    if (!missing.empty()) {
+      std::string msg = "These fields are required: [";
+      for (size_t i = 0; i < missing.size(); ++i) {
+        msg += (i ? ", " : "") + missing[i];
+      }
+      add_schema_error(diags_, msg + "]", where);
+      return nullptr;
+    }
+    if (const json::Value* ql = v.find("QueryLanguage")) {
+      if (!parse_query_language(*ql, loc + "/QueryLanguage", program->query_language)) {
+        return nullptr;
+      }
+    }
+    if (const json::Value* c = v.find("Comment"); c != nullptr && c->is_string()) {
+      program->comment = std::string(c->as_string());
+    }
+    if (top_level) {
+      if (const json::Value* t = v.find("TimeoutSeconds")) {
+        if (!t->is_int() || t->as_int() < 0) {
+          add_schema_error(diags_,
+                           "The value for the field 'TimeoutSeconds' must be a positive integer",
+                           loc + "/TimeoutSeconds");
+        } else {
+          program->timeout_seconds = t->as_int();
+        }
+      }
+    }
+    if (!states->is_object()) {
+      add_schema_error(diags_, "The value for the field 'States' must be an OBJECT",
+                       loc + "/States");
+      return nullptr;
+    }
+    if (!start->is_string()) {
+      add_schema_error(diags_, "The value for the field 'StartAt' must be a STRING",
+                       loc + "/StartAt");
+      return nullptr;
+    }
+    // Names first, so that transitions can be resolved to indices.
+    for (const json::Member& m : states->as_object()) {
+      State s;
+      s.name = m.key;
+      program->states.push_back(std::move(s));
+    }
+    for (size_t i = 0; i < program->states.size(); ++i) {
+      const json::Member& m = states->as_object()[i];
+      parse_state(*program, program->states[i], m.value, loc + "/States/" + m.key);
+    }
+    program->start = program->find(start->as_string());
+    if (program->start == kNoState) {
+      diags_.push_back(Diagnostic{"ERROR", "MISSING_TRANSITION_TARGET",
+                                  "Missing 'Next' target: " + std::string(start->as_string()),
+                                  loc + "/StartAt"});
+    }
+    return program;
+  }
+
+ private:
+  bool parse_query_language(const json::Value& v, const std::string& loc, QueryLanguage& out) {
+    if (v.is_string() && v.as_string() == "JSONPath") {
+      out = QueryLanguage::JsonPath;
+      return true;
+    }
+    if (v.is_string() && v.as_string() == "JSONata") {
+      out = QueryLanguage::Jsonata;
+      return true;
+    }
+    add_schema_error(
+        diags_, "The value for the field 'QueryLanguage' must be one of [JSONPath, JSONata]", loc);
+    return false;
+  }
+
+  uint32_t resolve(const Program& program, const json::Value& name, const std::string& loc) {
+    if (!name.is_string()) {
+      add_schema_error(diags_, "The value for the field 'Next' must be a STRING", loc);
+      return kNoState;
+    }
+    uint32_t idx = program.find(name.as_string());
+    if (idx == kNoState) {
+      diags_.push_back(Diagnostic{"ERROR", "MISSING_TRANSITION_TARGET",
+                                  "Missing 'Next' target: " + std::string(name.as_string()), loc});
+    }
+    return idx;
+  }
+
+  std::optional<JsonPath> path_field(const json::Value& state, std::string_view field,
+                                     const std::string& loc) {
+    const json::Value* v = state.find(field);
+    if (v == nullptr) {
+      return std::nullopt;
+    }
+    if (!v->is_string()) {
+      add_schema_error(diags_,
+                       "The value for the field '" + std::string(field) + "' must be a STRING",
+                       loc + "/" + std::string(field));
+      return std::nullopt;
+    }
+    std::string error;
+    auto p = JsonPath::compile(v->as_string(), &error);
+    if (!p) {
+      add_schema_error(
+          diags_, "The value for the field '" + std::string(field) + "' must be a valid JSONPath",
+          loc + "/" + std::string(field));
+    }
+    return p;
+  }
+
+  OptionalPath optional_path(const json::Value& state, std::string_view field,
+                             const std::string& loc, bool reference_only) {
+    OptionalPath out;
+    const json::Value* v = state.find(field);
+    if (v == nullptr) {
+      return out;
+    }
+    out.present = true;
+    if (v->is_null()) {
+      out.is_null = true;
+      return out;
+    }
+    std::string error;
+    if (v->is_string()) {
+      out.path = JsonPath::compile(v->as_string(), &error);
+    }
+    if (!out.path || (reference_only && !out.path->is_reference_path())) {
+      std::string what = reference_only ? "a valid Reference Path" : "a valid JSONPath";
+      add_schema_error(diags_,
+                       "The value for the field '" + std::string(field) + "' must be " + what,
+                       loc + "/" + std::string(field));
+      out.path.reset();
+    }
+    return out;
+  }
+
+  std::optional<PayloadTemplate> payload(const json::Value& state, std::string_view field,
+                                         const std::string& loc) {
+    const json::Value* v = state.find(field);
+    if (v == nullptr) {
+      return std::nullopt;
+    }
+    return PayloadTemplate::compile(*v, loc + "/" + std::string(field), diags_);
+  }
+
+  std::optional<int64_t> positive_int(const json::Value& state, std::string_view field,
+                                      const std::string& loc, bool allow_zero) {
+    const json::Value* v = state.find(field);
+    if (v == nullptr) {
+      return std::nullopt;
+    }
+    if (!v->is_int() || v->as_int() < (allow_zero ? 0 : 1)) {
+      add_schema_error(
+          diags_, "The value for the field '" + std::string(field) + "' must be a positive integer",
+          loc + "/" + std::string(field));
+      return std::nullopt;
+    }
+    return v->as_int();
+  }
+
+  std::vector<std::string> error_list(const json::Value& v, const std::string& loc) {
+    std::vector<std::string> out;
+    const json::Value* e = v.find("ErrorEquals");
+    if (e == nullptr || !e->is_array() || e->size() == 0) {
+      add_schema_error(diags_, "These fields are required: [ErrorEquals]", loc);
+      return out;
+    }
+    for (const json::Value& item : e->as_array()) {
+      if (item.is_string()) {
+        out.emplace_back(item.as_string());
+      }
+    }
+    return out;
+  }
+
+  void parse_retry_catch(const Program& program, State& s, const json::Value& v,
+                         const std::string& loc) {
+    if (const json::Value* retry = v.find("Retry")) {
+      if (!retry->is_array()) {
+        add_schema_error(diags_, "The value for the field 'Retry' must be an ARRAY",
+                         loc + "/Retry");
+      } else {
+        size_t i = 0;
+        for (const json::Value& r : retry->as_array()) {
+          std::string rloc = loc + "/Retry/" + std::to_string(i++);
+          Retrier rt;
+          rt.errors = error_list(r, rloc);
+          if (const json::Value* x = r.find("IntervalSeconds"); x != nullptr && x->is_number()) {
+            rt.interval_seconds = x->as_double();
+          }
+          if (const json::Value* x = r.find("MaxAttempts"); x != nullptr && x->is_number()) {
+            rt.max_attempts = static_cast<int64_t>(x->as_double());
+          }
+          if (const json::Value* x = r.find("BackoffRate"); x != nullptr && x->is_number()) {
+            rt.backoff_rate = x->as_double();
+          }
+          if (const json::Value* x = r.find("MaxDelaySeconds"); x != nullptr && x->is_number()) {
+            rt.max_delay_seconds = static_cast<int64_t>(x->as_double());
+          }
+          if (const json::Value* x = r.find("JitterStrategy"); x != nullptr && x->is_string()) {
+            rt.full_jitter = x->as_string() == "FULL";
+          }
+          s.retriers.push_back(std::move(rt));
+        }
+      }
+    }
+    if (const json::Value* c = v.find("Catch")) {
+      if (!c->is_array()) {
+        add_schema_error(diags_, "The value for the field 'Catch' must be an ARRAY",
+                         loc + "/Catch");
+      } else {
+        size_t i = 0;
+        for (const json::Value& r : c->as_array()) {
+          std::string cloc = loc + "/Catch/" + std::to_string(i++);
+          Catcher ct;
+          ct.errors = error_list(r, cloc);
+          if (const json::Value* n = r.find("Next")) {
+            ct.next = resolve(program, *n, cloc + "/Next");
+          } else {
+            add_schema_error(diags_, "These fields are required: [Next]", cloc);
+          }
+          ct.result_path = optional_path(r, "ResultPath", cloc, true);
+          if (s.query_language == QueryLanguage::Jsonata) {
+            if (const json::Value* o = r.find("Output")) {
+              ct.jsonata_output = *o;
+            }
+            if (const json::Value* a = r.find("Assign")) {
+              ct.jsonata_assign = *a;
+            }
+          } else {
+            ct.assign = payload(r, "Assign", cloc);
+          }
+          s.catchers.push_back(std::move(ct));
+        }
+      }
+    }
+  }
+
+  void check_resource(State& s, const std::string& loc) {
+    std::string_view r = s.resource;
+    size_t colon = r.find(":states:::");
+    if (r.substr(0, 4) == "arn:" && colon != std::string_view::npos) {
+      std::string_view rest = r.substr(colon + 10);
+      std::string_view base = rest;
+      std::string_view pattern;
+      if (rest.substr(0, 8) == "aws-sdk:") {
+        base = rest;
+      } else if (size_t dot = rest.find('.'); dot != std::string_view::npos) {
+        base = rest.substr(0, dot);
+        pattern = rest.substr(dot);
+      }
+      if (options_.express && (pattern == ".sync" || pattern == ".sync:2")) {
+        add_schema_error(diags_,
+                         "Express state machine does not support '.sync' service integration",
+                         loc + "/Resource");
+        return;
+      }
+      if (options_.express && pattern == ".waitForTaskToken") {
+        add_schema_error(diags_,
+                         "Express state machine does not support '.waitForTaskToken' service "
+                         "integration ",
+                         loc + "/Resource");
+        return;
+      }
+      if (rest.substr(0, 8) != "aws-sdk:" && !known_integration(base)) {
+        add_schema_error(diags_,
+                         "The resource provided " + s.resource +
+                             " is not recognized. The value is not a valid resource ARN, or the "
+                             "resource is not available in this region.",
+                         loc + "/Resource");
+      }
+    }
+  }
+
+  void parse_state(const Program& program, State& s, const json::Value& v, const std::string& loc) {
+    s.location = loc;
+    if (!v.is_object()) {
+      add_schema_error(diags_, "The value for the state must be an OBJECT", loc);
+      return;
+    }
+    s.query_language = program.query_language;
+    if (const json::Value* ql = v.find("QueryLanguage")) {
+      QueryLanguage q = s.query_language;
+      if (parse_query_language(*ql, loc + "/QueryLanguage", q)) {
+        if (program.query_language == QueryLanguage::Jsonata && q == QueryLanguage::JsonPath) {
+          add_schema_error(diags_,
+                           "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole "
+                           "state machine",
+                           loc);
+        }
+        s.query_language = q;
+      }
+    }
+    const json::Value* type = v.find("Type");
+    if (type == nullptr) {
+      add_schema_error(diags_, "These fields are required: [Type]", loc);
+      return;
+    }
+    static constexpr std::array<std::pair<std::string_view, StateType>, 8> kTypes = {{
+        {"Pass", StateType::Pass},
+        {"Task", StateType::Task},
+        {"Choice", StateType::Choice},
+        {"Wait", StateType::Wait},
+        {"Succeed", StateType::Succeed},
+        {"Fail", StateType::Fail},
+        {"Parallel", StateType::Parallel},
+        {"Map", StateType::Map},
+    }};
+    bool found = false;
+    for (const auto& [name, t] : kTypes) {
+      if (type->is_string() && type->as_string() == name) {
+        s.type = t;
+        found = true;
+      }
+    }
+    if (!found) {
+      add_schema_error(diags_,
+                       "The value for the field 'Type' must be one of [Pass, Task, Choice, Wait, "
+                       "Succeed, Fail, Parallel, Map]",
+                       loc + "/Type");
+      return;
+    }
+    s.uses_context = contains_context_ref(v);
+    bool jsonata = s.query_language == QueryLanguage::Jsonata;
+
+    // Transitions.
+    bool terminal =
+        s.type == StateType::Succeed || s.type == StateType::Fail || s.type == StateType::Choice;
+    const json::Value* next = v.find("Next");
+    const json::Value* end = v.find("End");
+    if (!terminal) {
+      if (next != nullptr && end != nullptr) {
+        add_schema_error(diags_, "Exactly one of the fields [Next, End] must be present", loc);
+      } else if (next != nullptr) {
+        s.next = resolve(program, *next, loc + "/Next");
+      } else if (end != nullptr && end->is_bool() && end->as_bool()) {
+        s.end = true;
+      } else {
+        add_schema_error(diags_, "Exactly one of the fields [Next, End] must be present", loc);
+      }
+    }
+
+    // Data flow fields.
+    if (jsonata) {
+      if (const json::Value* a = v.find("Arguments")) {
+        s.jsonata_arguments = *a;
+      }
+      if (const json::Value* o = v.find("Output")) {
+        s.jsonata_output = *o;
+        s.has_jsonata_output = true;
+      }
+      if (const json::Value* a = v.find("Assign")) {
+        s.jsonata_assign = *a;
+      }
+    } else {
+      s.input_path = optional_path(v, "InputPath", loc, false);
+      s.output_path = optional_path(v, "OutputPath", loc, false);
+      s.result_path = optional_path(v, "ResultPath", loc, true);
+      s.parameters = payload(v, "Parameters", loc);
+      s.result_selector = payload(v, "ResultSelector", loc);
+      s.assign = payload(v, "Assign", loc);
+    }
+    if (const json::Value* r = v.find("Result")) {
+      s.has_result = true;
+      s.result = *r;
+    }
+
+    switch (s.type) {
+      case StateType::Task:
+        parse_task(s, v, loc);
+        parse_retry_catch(program, s, v, loc);
+        break;
+      case StateType::Choice:
+        parse_choice(program, s, v, loc);
+        break;
+      case StateType::Wait:
+        parse_wait(s, v, loc);
+        break;
+      case StateType::Fail:
+        parse_fail(s, v, loc);
+        break;
+      case StateType::Parallel:
+        parse_parallel(s, v, loc);
+        parse_retry_catch(program, s, v, loc);
+        break;
+      case StateType::Map:
+        parse_map(s, v, loc);
+        parse_retry_catch(program, s, v, loc);
+        break;
+      default:
+        break;
+    }
+  }
+
+  void parse_task(State& s, const json::Value& v, const std::string& loc) {
+    const json::Value* r = v.find("Resource");
+    if (r == nullptr || !r->is_string()) {
+      add_schema_error(diags_, "These fields are required: [Resource]", loc);
+      return;
+    }
+    s.resource = std::string(r->as_string());
+    check_resource(s, loc);
+    if (const json::Value* t = v.find("TimeoutSeconds")) {
+      if (is_jsonata_expr(*t)) {
+        s.credentials = s.credentials;  // evaluated by the JSONata layer at run time
+      } else {
+        s.timeout_seconds = positive_int(v, "TimeoutSeconds", loc, false);
+      }
+    }
+    s.timeout_seconds_path = path_field(v, "TimeoutSecondsPath", loc);
+    if (const json::Value* h = v.find("HeartbeatSeconds"); h != nullptr && !is_jsonata_expr(*h)) {
+      s.heartbeat_seconds = positive_int(v, "HeartbeatSeconds", loc, false);
+    }
+    s.heartbeat_seconds_path = path_field(v, "HeartbeatSecondsPath", loc);
+    if (const json::Value* c = v.find("Credentials")) {
+      if (!c->is_object() || (c->find("RoleArn") == nullptr && c->find("RoleArn.$") == nullptr)) {
+        add_schema_error(diags_, "The field 'RoleArn' is required but was missing",
+                         loc + "/Credentials");
+      }
+      s.credentials = *c;
+    }
+  }
+
+  void parse_choice(const Program& program, State& s, const json::Value& v,
+                    const std::string& loc) {
+    const json::Value* choices = v.find("Choices");
+    if (choices == nullptr || !choices->is_array() || choices->size() == 0) {
+      add_schema_error(diags_, "These fields are required: [Choices]", loc);
+      return;
+    }
+    size_t i = 0;
+    for (const json::Value& c : choices->as_array()) {
+      std::string cloc = loc + "/Choices/" + std::to_string(i++);
+      ChoiceBranch b;
+      if (const json::Value* n = c.find("Next")) {
+        b.next = resolve(program, *n, cloc + "/Next");
+      } else {
+        add_schema_error(diags_, "These fields are required: [Next]", cloc);
+      }
+      if (s.query_language == QueryLanguage::Jsonata) {
+        if (const json::Value* cond = c.find("Condition")) {
+          b.jsonata_condition = *cond;
+        } else {
+          add_schema_error(diags_, "These fields are required: [Condition]", cloc);
+        }
+        if (const json::Value* a = c.find("Assign")) {
+          b.jsonata_assign = *a;
+        }
+        if (const json::Value* o = c.find("Output")) {
+          b.jsonata_output = *o;
+        }
+      } else {
+        b.condition = Condition::compile(c, cloc, true, diags_);
+        b.assign = payload(c, "Assign", cloc);
+      }
+      s.choices.push_back(std::move(b));
+    }
+    if (const json::Value* d = v.find("Default")) {
+      s.default_next = resolve(program, *d, loc + "/Default");
+    }
+  }
+
+  void parse_wait(State& s, const json::Value& v, const std::string& loc) {
+    int count = 0;
+    if (const json::Value* x = v.find("Seconds")) {
+      ++count;
+      if (is_jsonata_expr(*x)) {
+        s.jsonata_seconds = *x;
+      } else if (!x->is_int() || x->as_int() < 0) {
+        add_schema_error(diags_, "The value for the field 'Seconds' must be a positive integer",
+                         loc + "/Seconds");
+      } else {
+        s.seconds = x->as_int();
+      }
+    }
+    if (const json::Value* x = v.find("Timestamp")) {
+      ++count;
+      if (!x->is_string() || !parse_timestamp(x->as_string())) {
+        add_schema_error(diags_, "String does not match RFC3339 timestamp", loc + "/Timestamp");
+      } else {
+        s.timestamp = std::string(x->as_string());
+      }
+    }
+    if (v.find("SecondsPath") != nullptr) {
+      ++count;
+      s.seconds_path = path_field(v, "SecondsPath", loc);
+    }
+    if (v.find("TimestampPath") != nullptr) {
+      ++count;
+      s.timestamp_path = path_field(v, "TimestampPath", loc);
+    }
+    if (count != 1) {
+      add_schema_error(diags_,
+                       "Exactly one of the fields [Seconds, Timestamp, SecondsPath, TimestampPath] "
+                       "must be present",
+                       loc);
+    }
+  }
+
+  void string_or_path(const json::Value& v, std::string_view field,
+                      std::string_view path_field_name, const std::string& loc,
+                      std::optional<std::string>& literal, std::optional<JsonPath>& path,
+                      std::optional<Intrinsic>& intrinsic) {
+    if (const json::Value* x = v.find(field); x != nullptr && x->is_string()) {
+      literal = std::string(x->as_string());
+    }
+    if (const json::Value* x = v.find(path_field_name); x != nullptr && x->is_string()) {
+      std::string error;
+      if (is_intrinsic_call(x->as_string())) {
+        intrinsic = Intrinsic::compile(x->as_string(), &error);
+      } else {
+        path = JsonPath::compile(x->as_string(), &error);
+      }
+      if (!path && !intrinsic) {
+        add_schema_error(diags_,
+                         "The value for the field '" + std::string(path_field_name) +
+                             "' must be a valid JSONPath or a valid intrinsic function call",
+                         loc + "/" + std::string(path_field_name));
+      }
+    }
+  }
+
+  void parse_fail(State& s, const json::Value& v, const std::string& loc) {
+    std::optional<Intrinsic> unused;
+    string_or_path(v, "Error", "ErrorPath", loc, s.error, s.error_path, s.error_intrinsic);
+    string_or_path(v, "Cause", "CausePath", loc, s.cause, s.cause_path, s.cause_intrinsic);
+  }
+
+  void parse_parallel(State& s, const json::Value& v, const std::string& loc) {
+    const json::Value* branches = v.find("Branches");
+    if (branches == nullptr || !branches->is_array()) {
+      add_schema_error(diags_, "These fields are required: [Branches]", loc);
+      return;
+    }
+    size_t i = 0;
+    for (const json::Value& b : branches->as_array()) {
+      auto p = parse_program(b, loc + "/Branches/" + std::to_string(i++), s.query_language, false);
+      if (p) {
+        s.branches.push_back(std::move(p));
+      }
+    }
+  }
+
+  void parse_map(State& s, const json::Value& v, const std::string& loc) {
+    const json::Value* processor = v.find("ItemProcessor");
+    std::string ploc = loc + "/ItemProcessor";
+    if (processor == nullptr) {
+      processor = v.find("Iterator");
+      ploc = loc + "/Iterator";
+    }
+    if (processor == nullptr) {
+      add_schema_error(diags_, "These fields are required: [ItemProcessor]", loc);
+      return;
+    }
+    if (const json::Value* cfg = processor->find("ProcessorConfig")) {
+      if (const json::Value* mode = cfg->find("Mode");
+          mode != nullptr && mode->is_string() && mode->as_string() == "DISTRIBUTED") {
+        s.distributed = true;
+      }
+    }
+    s.processor = parse_program(*processor, ploc, s.query_language, false);
+    if (s.query_language == QueryLanguage::Jsonata) {
+      if (const json::Value* items = v.find("Items")) {
+        s.jsonata_items = *items;
+      }
+    } else {
+      s.items_path = path_field(v, "ItemsPath", loc);
+    }
+    if (const json::Value* sel = v.find("ItemSelector")) {
+      if (s.query_language == QueryLanguage::JsonPath) {
+        s.item_selector = PayloadTemplate::compile(*sel, loc + "/ItemSelector", diags_);
+      }
+    } else if (const json::Value* params = v.find("Parameters");
+               params != nullptr && s.query_language == QueryLanguage::JsonPath) {
+      // Legacy Map: Parameters plays the role of ItemSelector.
+      s.item_selector = s.parameters;
+      s.parameters.reset();
+    }
+    if (const json::Value* mc = v.find("MaxConcurrency")) {
+      if (mc->is_int() && mc->as_int() >= 0) {
+        s.max_concurrency = mc->as_int();
+      } else if (!is_jsonata_expr(*mc)) {
+        add_schema_error(diags_,
+                         "The value for the field 'MaxConcurrency' must be a positive integer",
+                         loc + "/MaxConcurrency");
+      }
+    }
+    s.max_concurrency_path = path_field(v, "MaxConcurrencyPath", loc);
+    if (const json::Value* t = v.find("ToleratedFailureCount"); t != nullptr && t->is_int()) {
+      s.tolerated_failure_count = t->as_int();
+    }
+    s.tolerated_failure_count_path = path_field(v, "ToleratedFailureCountPath", loc);
+    if (const json::Value* t = v.find("ToleratedFailurePercentage");
+        t != nullptr && t->is_number()) {
+      s.tolerated_failure_percentage = t->as_double();
+    }
+    s.tolerated_failure_percentage_path = path_field(v, "ToleratedFailurePercentagePath", loc);
+    if (const json::Value* r = v.find("ItemReader")) {
+      s.item_reader = *r;
+    }
+    if (const json::Value* b = v.find("ItemBatcher")) {
+      s.item_batcher = *b;
+    }
+    if (const json::Value* w = v.find("ResultWriter")) {
+      s.result_writer = *w;
+    }
+    if (const json::Value* l = v.find("Label"); l != nullptr && l->is_string()) {
+      s.label = std::string(l->as_string());
+    }
+  }
+
+  const ParseOptions& options_;
+  Diagnostics& diags_;
+};
+
+}  // namespace
+
+ParsedDefinition parse_definition(const json::Value& definition, const ParseOptions& options) {
+  ParsedDefinition out;
+  DefinitionParser parser(options, out.diagnostics);
+  auto program = parser.parse_program(definition, "", QueryLanguage::JsonPath, true);
+  bool has_error = std::any_of(out.diagnostics.begin(), out.diagnostics.end(),
+                               [](const Diagnostic& d) { return d.severity == "ERROR"; });
+  if (!has_error && program) {
+    out.program = std::move(program);
+  }
+  return out;
+}
+
+ParsedDefinition parse_definition(std::string_view text, const ParseOptions& options) {
+  json::ParseResult r = json::parse(text);
+  if (!r.ok()) {
+    ParsedDefinition out;
+    out.diagnostics.push_back(
+        Diagnostic{"ERROR", "INVALID_JSON_DESCRIPTION",
+                   "Invalid JSON: " + r.error + " at offset " + std::to_string(r.offset), "/"});
+    return out;
+  }
+  return parse_definition(r.value, options);
+}
+
+}  // namespace signoff::asl
