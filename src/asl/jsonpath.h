@@ -58,6 +58,8 @@ class JsonPath {
   ~JsonPath();
 
   struct Impl;
+  // The compiled form (defined in asl/jsonpath_internal.h).
+  const Impl& impl() const { return *impl_; }
 
  private:
   explicit JsonPath(std::shared_ptr<const Impl> impl);
