@@ -595,7 +595,7 @@ class Compiler {
       error("Value is not a Reference Path: " + why, floc);
       return std::nullopt;
     }
-    if (!p->is_reference_path()) {
+    if (!p->is_reference_path() || !p->is_definite()) {
       error("Value is not a Reference Path: only field names and array indexes are allowed", floc);
       return std::nullopt;
     }
