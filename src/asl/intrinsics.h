@@ -27,6 +27,11 @@ class Intrinsic {
   // Evaluates the call. Failures carry AWS's error name and cause detail (without the
   // "An error occurred while executing the state" prefix, which the interpreter adds).
   Outcome<json::Value> eval(const PathRoots& roots, Entropy& entropy) const;
+  // The same, naming the field that holds the call in the "could not be found" message of a path
+  // argument that selects nothing, e.g. field "value.$" or "CausePath":
+  // "The JSONPath '$.x' specified for the field 'value.$' could not be found in the input '{}'".
+  // The two-argument form leaves out "specified for the field '...'".
+  Outcome<json::Value> eval(const PathRoots& roots, Entropy& entropy, std::string_view field) const;
 
   Intrinsic(const Intrinsic&);
   Intrinsic(Intrinsic&&) noexcept;
