@@ -1,0 +1,508 @@
+#include "patterns/matcher.h"
+
+#include <algorithm>
+
+#include <simdjson.h>
+
+#include "patterns/compiler.h"
+#include "patterns/snapshot.h"
+
+namespace signoff::patterns {
+
+namespace {
+
+constexpr const char* kInvalidPattern = "Event pattern is not valid. Reason: ";
+// Trails recorded per event; beyond this, array-consistency checks are skipped (fail open).
+constexpr size_t kMaxTrailHits = 1 << 16;
+constexpr int kConsistencyBudget = 100000;
+
+bool compatible(const TrailStep* a, uint32_t na, const TrailStep* b, uint32_t nb) {
+  for (uint32_t i = 0; i < na; ++i) {
+    for (uint32_t j = 0; j < nb; ++j) {
+      if (a[i].array == b[j].array && a[i].index != b[j].index) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+template <typename T>
+void grow(std::vector<T>& v, size_t n) {
+  if (v.size() < n) {
+    v.resize(n, T{});
+  }
+}
+
+}  // namespace
+
+// One event being matched against one snapshot; the flattener's sink.
+struct MatchRun {
+  const Snapshot& s;
+  MatchScratch& sc;
+  uint32_t epoch;
+
+  bool done() const { return sc.paths_seen_ == s.trie.path_count(); }
+
+  void hit(uint32_t clause, const std::vector<TrailStep>& trail) {
+    if (sc.clause_mark_[clause] != epoch) {
+      sc.clause_mark_[clause] = epoch;
+      uint32_t conj = s.clauses[clause].conj;
+      if (sc.conj_mark_[conj] != epoch) {
+        sc.conj_mark_[conj] = epoch;
+        sc.conj_count_[conj] = 0;
+        sc.touched_.push_back(conj);
+      }
+      ++sc.conj_count_[conj];
+    }
+    if (trail.empty()) {
+      sc.clause_free_[clause] = epoch;
+    } else if (sc.clause_free_[clause] != epoch) {
+      if (sc.trail_hits_.size() >= kMaxTrailHits) {
+        sc.trail_overflow_ = true;
+        return;
+      }
+      sc.trail_hits_.push_back(MatchScratch::TrailHit{clause,
+                                                      static_cast<uint32_t>(sc.trail_pool_.size()),
+                                                      static_cast<uint32_t>(trail.size())});
+      sc.trail_pool_.insert(sc.trail_pool_.end(), trail.begin(), trail.end());
+    }
+  }
+
+  void leaf(uint32_t path, LeafKind kind, std::string_view text,
+            const std::vector<TrailStep>& trail) {
+    if (sc.path_mark_[path] != epoch) {
+      sc.path_mark_[path] = epoch;
+      ++sc.paths_seen_;
+    }
+    const PathIndex& px = s.paths[path];
+    auto h = [&](uint32_t c) {
+      hit(c, trail);
+    };
+    for (uint32_t c : px.exists) {
+      h(c);
+    }
+    std::string_view folded;
+    ScaledNumber scaled;
+    switch (kind) {
+      case LeafKind::String: {
+        if (px.has_exact) {
+          auto it = px.exact.find(text);
+          if (it != px.exact.end()) {
+            for (uint32_t c : it->second) {
+              h(c);
+            }
+          }
+        }
+        if (px.has_prefix) {
+          px.prefixes.walk(text, false, h);
+        }
+        if (px.has_suffix) {
+          px.suffixes.walk(text, true, h);
+        }
+        if (px.has_fold || !px.but.folded.empty()) {
+          if (is_folded_ascii(text)) {
+            folded = text;
+          } else {
+            fold_case(text, sc.fold_buf_);
+            folded = sc.fold_buf_;
+          }
+        }
+        if (px.has_fold) {
+          auto it = px.folded.find(folded);
+          if (it != px.folded.end()) {
+            for (uint32_t c : it->second) {
+              h(c);
+            }
+          }
+          px.folded_prefixes.walk(folded, false, h);
+          px.folded_suffixes.walk(folded, true, h);
+        }
+        if (px.has_globs) {
+          px.globs.match(text, h);
+        }
+        if (px.has_cidrs) {
+          IpAddress ip;
+          if (parse_ip(text, ip)) {
+            px.cidrs.match(ip, h);
+          }
+        }
+        break;
+      }
+      case LeafKind::Number: {
+        if (px.has_scaled || px.but.has_number_exclusions) {
+          scaled = parse_scaled(text);
+        }
+        if (px.has_scaled && scaled.status == NumberStatus::Ok) {
+          auto it = px.numbers.find(scaled.value);
+          if (it != px.numbers.end()) {
+            for (uint32_t c : it->second) {
+              h(c);
+            }
+          }
+          if (!px.ranges.empty()) {
+            px.ranges.query(scaled.value, h);
+          }
+        }
+        if (px.has_number_texts) {
+          auto it = px.number_texts.find(text);
+          if (it != px.number_texts.end()) {
+            for (uint32_t c : it->second) {
+              h(c);
+            }
+          }
+        }
+        break;
+      }
+      case LeafKind::Null:
+        for (uint32_t c : px.nulls) {
+          h(c);
+        }
+        break;
+      case LeafKind::True:
+        for (uint32_t c : px.trues) {
+          h(c);
+        }
+        break;
+      case LeafKind::False:
+        for (uint32_t c : px.falses) {
+          h(c);
+        }
+        break;
+    }
+    if (px.has_but) {
+      anything_but(px, kind, text, folded, scaled, trail);
+    }
+  }
+
+  void anything_but(const PathIndex& px, LeafKind kind, std::string_view text,
+                    std::string_view folded, const ScaledNumber& scaled,
+                    const std::vector<TrailStep>& trail) {
+    const ButIndex& but = px.but;
+    // Exclusions are per value: the same anything-but can fail on one array element and match
+    // on the next.
+    if (++sc.but_epoch_ == 0) {
+      std::fill(sc.but_mark_.begin(), sc.but_mark_.end(), 0);
+      sc.but_epoch_ = 1;
+    }
+    const uint32_t mark = sc.but_epoch_;
+    auto exclude = [&](uint32_t local) {
+      sc.but_mark_[but.base + local] = mark;
+    };
+    if (kind == LeafKind::String && but.has_string_exclusions) {
+      auto it = but.strings.find(text);
+      if (it != but.strings.end()) {
+        for (uint32_t l : it->second) {
+          exclude(l);
+        }
+      }
+      but.prefixes.walk(text, false, exclude);
+      but.suffixes.walk(text, true, exclude);
+      if (!but.folded.empty()) {
+        auto f = but.folded.find(folded);
+        if (f != but.folded.end()) {
+          for (uint32_t l : f->second) {
+            exclude(l);
+          }
+        }
+      }
+      if (!but.globs.empty()) {
+        but.globs.match(text, exclude);
+      }
+    } else if (kind == LeafKind::Number && but.has_number_exclusions &&
+               scaled.status == NumberStatus::Ok) {
+      auto it = but.numbers.find(scaled.value);
+      if (it != but.numbers.end()) {
+        for (uint32_t l : it->second) {
+          exclude(l);
+        }
+      }
+    }
+    const auto n = static_cast<uint32_t>(but.clause_of.size());
+    for (uint32_t l = 0; l < n; ++l) {
+      if (sc.but_mark_[but.base + l] != mark) {
+        hit(but.clause_of[l], trail);
+      }
+    }
+  }
+
+  // Whether one value per trail-carrying clause can be chosen so no two come from different
+  // elements of the same array.
+  bool consistent(const ConjInfo& cj) {
+    struct Range {
+      size_t lo;
+      size_t hi;
+    };
+    std::vector<Range> ranges;
+    for (uint32_t k = 0; k < cj.clause_count; ++k) {
+      uint32_t c = cj.first_clause + k;
+      if (sc.clause_mark_[c] != epoch || sc.clause_free_[c] == epoch) {
+        continue;
+      }
+      auto lo = std::lower_bound(
+          sc.trail_hits_.begin(), sc.trail_hits_.end(), c,
+          [](const MatchScratch::TrailHit& t, uint32_t v) { return t.clause < v; });
+      auto hi = std::upper_bound(
+          lo, sc.trail_hits_.end(), c,
+          [](uint32_t v, const MatchScratch::TrailHit& t) { return v < t.clause; });
+      if (lo == hi) {
+        continue;
+      }
+      ranges.push_back(Range{static_cast<size_t>(lo - sc.trail_hits_.begin()),
+                             static_cast<size_t>(hi - sc.trail_hits_.begin())});
+    }
+    if (ranges.size() < 2) {
+      return true;
+    }
+    auto& pick = sc.pick_;
+    pick.assign(ranges.size(), 0);
+    int level = 0;
+    pick[0] = static_cast<uint32_t>(ranges[0].lo);
+    int budget = kConsistencyBudget;
+    while (level >= 0) {
+      if (--budget == 0) {
+        return true;
+      }
+      auto lv = static_cast<size_t>(level);
+      if (pick[lv] >= ranges[lv].hi) {
+        --level;
+        if (level >= 0) {
+          ++pick[static_cast<size_t>(level)];
+        }
+        continue;
+      }
+      const auto& cur = sc.trail_hits_[pick[lv]];
+      bool ok = true;
+      for (size_t j = 0; j < lv && ok; ++j) {
+        const auto& prev = sc.trail_hits_[pick[j]];
+        ok = compatible(&sc.trail_pool_[cur.offset], cur.length, &sc.trail_pool_[prev.offset],
+                        prev.length);
+      }
+      if (!ok) {
+        ++pick[lv];
+        continue;
+      }
+      if (lv + 1 == ranges.size()) {
+        return true;
+      }
+      ++level;
+      pick[lv + 1] = static_cast<uint32_t>(ranges[lv + 1].lo);
+    }
+    return false;
+  }
+
+  void evaluate(uint32_t conj, std::vector<RuleId>& out) {
+    const ConjInfo& cj = s.conjs[conj];
+    if (sc.rule_mark_[cj.rule] == epoch) {
+      return;
+    }
+    const uint32_t count = sc.conj_mark_[conj] == epoch ? sc.conj_count_[conj] : 0;
+    if (count < cj.clause_count) {
+      for (uint32_t k = 0; k < cj.clause_count; ++k) {
+        uint32_t c = cj.first_clause + k;
+        if (sc.clause_mark_[c] == epoch) {
+          continue;
+        }
+        const ClauseInfo& ci = s.clauses[c];
+        if (!ci.absent_ok || sc.path_mark_[ci.path] == epoch) {
+          return;
+        }
+      }
+    }
+    if (!sc.trail_hits_.empty() && !sc.trail_overflow_ && !consistent(cj)) {
+      return;
+    }
+    sc.rule_mark_[cj.rule] = epoch;
+    out.push_back(s.rule_ids[cj.rule]);
+  }
+
+  static void prepare(MatchScratch& sc, const Snapshot& s);
+  static MatchStatus run(const Snapshot& s, std::string_view event, MatchScratch& sc,
+                         std::vector<RuleId>& out);
+
+  void finish(std::vector<RuleId>& out) {
+    if (!sc.trail_hits_.empty()) {
+      std::stable_sort(sc.trail_hits_.begin(), sc.trail_hits_.end(),
+                       [](const MatchScratch::TrailHit& a, const MatchScratch::TrailHit& b) {
+                         return a.clause < b.clause;
+                       });
+    }
+    for (uint32_t conj : sc.touched_) {
+      evaluate(conj, out);
+    }
+    for (uint32_t conj : s.absent_only_conjs) {
+      if (sc.conj_mark_[conj] != epoch) {
+        evaluate(conj, out);
+      }
+    }
+  }
+};
+
+void MatchRun::prepare(MatchScratch& sc, const Snapshot& s) {
+  if (sc.sized_for_ != &s) {
+    grow(sc.clause_mark_, s.clauses.size());
+    grow(sc.clause_free_, s.clauses.size());
+    grow(sc.conj_mark_, s.conjs.size());
+    grow(sc.conj_count_, s.conjs.size());
+    grow(sc.path_mark_, s.paths.size());
+    grow(sc.but_mark_, s.but_count);
+    grow(sc.rule_mark_, s.rule_ids.size());
+    sc.sized_for_ = &s;
+  }
+  if (++sc.epoch_ == 0) {
+    for (auto* v :
+         {&sc.clause_mark_, &sc.clause_free_, &sc.conj_mark_, &sc.path_mark_, &sc.rule_mark_}) {
+      std::fill(v->begin(), v->end(), 0);
+    }
+    sc.epoch_ = 1;
+  }
+  sc.paths_seen_ = 0;
+  sc.touched_.clear();
+  sc.trail_hits_.clear();
+  sc.trail_pool_.clear();
+  sc.trail_overflow_ = false;
+}
+
+MatchStatus MatchRun::run(const Snapshot& s, std::string_view event, MatchScratch& sc,
+                          std::vector<RuleId>& out) {
+  prepare(sc, s);
+  MatchRun m{s, sc, sc.epoch_};
+  Flattener<MatchRun> flat(event, s.trie, m, sc.key_buf_, sc.val_buf_, sc.trail_);
+  switch (flat.run()) {
+    case FlattenStatus::Ok:
+      break;
+    case FlattenStatus::NotObject:
+      return MatchStatus::NotObject;
+    case FlattenStatus::Malformed:
+      return MatchStatus::Malformed;
+    case FlattenStatus::TooDeep:
+      return MatchStatus::TooDeep;
+  }
+  m.finish(out);
+  return MatchStatus::Ok;
+}
+
+PatternStatus check_pattern(std::string_view pattern_json) {
+  CompileResult r = compile_pattern(pattern_json);
+  PatternStatus st;
+  if (!r.ok()) {
+    st.message = kInvalidPattern + r.error;
+  }
+  return st;
+}
+
+Matcher::Matcher() {
+  snapshot_.store(build_snapshot({}));
+}
+
+Matcher::~Matcher() = default;
+
+void Matcher::publish_locked() {
+  std::vector<std::pair<RuleId, const CompiledPattern*>> list;
+  list.reserve(rules_.size());
+  for (const auto& [id, p] : rules_) {
+    list.emplace_back(id, p.get());
+  }
+  snapshot_.store(build_snapshot(list), std::memory_order_release);
+}
+
+PatternStatus Matcher::add_rule(RuleId id, std::string_view pattern_json) {
+  std::pair<RuleId, std::string_view> one{id, pattern_json};
+  return add_rules(std::span<const std::pair<RuleId, std::string_view>>(&one, 1)).front();
+}
+
+std::vector<PatternStatus> Matcher::add_rules(
+    std::span<const std::pair<RuleId, std::string_view>> rules) {
+  std::vector<PatternStatus> statuses(rules.size());
+  std::vector<std::pair<RuleId, std::shared_ptr<const CompiledPattern>>> compiled;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    CompileResult r = compile_pattern(rules[i].second);
+    if (!r.ok()) {
+      statuses[i].message = kInvalidPattern + r.error;
+      continue;
+    }
+    compiled.emplace_back(rules[i].first,
+                          std::make_shared<const CompiledPattern>(std::move(r.pattern)));
+  }
+  if (compiled.empty()) {
+    return statuses;
+  }
+  std::lock_guard<std::mutex> lock(writer_mu_);
+  for (auto& [id, p] : compiled) {
+    rules_[id] = std::move(p);
+  }
+  publish_locked();
+  return statuses;
+}
+
+bool Matcher::remove_rule(RuleId id) {
+  std::lock_guard<std::mutex> lock(writer_mu_);
+  if (rules_.erase(id) == 0) {
+    return false;
+  }
+  publish_locked();
+  return true;
+}
+
+size_t Matcher::rule_count() const {
+  std::lock_guard<std::mutex> lock(writer_mu_);
+  return rules_.size();
+}
+
+MatchStatus Matcher::match(std::string_view event_json, MatchScratch& scratch,
+                           std::vector<RuleId>& out) const {
+  std::shared_ptr<const Snapshot> snap = snapshot_.load(std::memory_order_acquire);
+  return MatchRun::run(*snap, event_json, scratch, out);
+}
+
+std::string Matcher::debug_dump() const {
+  std::shared_ptr<const Snapshot> snap = snapshot_.load(std::memory_order_acquire);
+  return dump_snapshot(*snap);
+}
+
+TestResult test_event_pattern(std::string_view event_json, std::string_view pattern_json) {
+  TestResult result;
+  {
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(event_json);
+    simdjson::dom::element doc;
+    bool valid = !parser.parse(padded).get(doc) && doc.is_object();
+    if (valid) {
+      simdjson::dom::object obj = doc.get_object().value_unsafe();
+      for (const char* key : {"id", "account", "source", "time", "region", "detail-type"}) {
+        if (obj.at_key(key).error()) {
+          valid = false;
+          break;
+        }
+      }
+    }
+    if (!valid) {
+      result.kind = TestResult::Kind::InvalidEvent;
+      result.error_code = "ValidationException";
+      result.message = "Parameter Event is not valid.";
+      return result;
+    }
+  }
+  CompileResult compiled = compile_pattern(pattern_json);
+  if (!compiled.ok()) {
+    result.kind = TestResult::Kind::InvalidPattern;
+    result.error_code = "InvalidEventPatternException";
+    result.message = kInvalidPattern + compiled.error;
+    return result;
+  }
+  std::vector<std::pair<RuleId, const CompiledPattern*>> one{{0, &compiled.pattern}};
+  std::shared_ptr<const Snapshot> snap = build_snapshot(one);
+  MatchScratch scratch;
+  std::vector<RuleId> out;
+  MatchStatus st = MatchRun::run(*snap, event_json, scratch, out);
+  if (st != MatchStatus::Ok) {
+    result.kind = TestResult::Kind::InvalidEvent;
+    result.error_code = "ValidationException";
+    result.message = "Parameter Event is not valid.";
+    return result;
+  }
+  result.kind = out.empty() ? TestResult::Kind::NoMatch : TestResult::Kind::Match;
+  return result;
+}
+
+}  // namespace signoff::patterns
