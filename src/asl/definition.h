@@ -159,7 +159,7 @@ struct ParsedDefinition {
 
 // Parses and validates a definition text the way CreateStateMachine and
 // ValidateStateMachineDefinition do.
-ParsedDefinition parse_definition(std::string_view text, const ParseOptions& options = {});
+ParsedDefinition parse_definition_text(std::string_view text, const ParseOptions& options = {});
 ParsedDefinition parse_definition(const json::Value& definition, const ParseOptions& options = {});
 
 // The text AWS puts in InvalidDefinition's message for these diagnostics:

@@ -291,6 +291,22 @@ std::string Execution::token_for(uint64_t task_id, const StepEnvironment& env) {
   return t;
 }
 
+std::string Execution::map_run_arn(const State& s, const StepEnvironment& env) const {
+  // arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:ID, derived from the machine's ARN.
+  std::string arn = info_.state_machine_arn;
+  size_t p = arn.find(":stateMachine:");
+  if (p != std::string::npos) {
+    arn.replace(p, 14, ":mapRun:");
+  }
+  uint64_t id = env.entropy->next_u64();
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string suffix;
+  for (int i = 0; i < 8; ++i) {
+    suffix.push_back(kHex[(id >> (i * 4)) & 0xF]);
+  }
+  return arn + "/" + (s.label.empty() ? s.name : s.label) + ":" + suffix;
+}
+
 json::Value Execution::context_object(const Frame& frame, const StepEnvironment& env) const {
   const State& s = frame.program->states[frame.state];
   std::vector<json::Member> exec;
@@ -306,7 +322,9 @@ json::Value Execution::context_object(const Frame& frame, const StepEnvironment&
   std::vector<json::Member> st;
   st.push_back(json::Member{"EnteredTime", json::Value(format_timestamp(env.now))});
   st.push_back(json::Member{"Name", json::Value(s.name)});
-  st.push_back(json::Member{"RetryCount", json::Value(static_cast<int64_t>(frame.retry_count))});
+  if (frame.retry_count > 0) {
+    st.push_back(json::Member{"RetryCount", json::Value(static_cast<int64_t>(frame.retry_count))});
+  }
   std::vector<json::Member> ctx;
   ctx.push_back(json::Member{"Execution", json::Value::object(std::move(exec))});
   ctx.push_back(json::Member{"StateMachine", json::Value::object(std::move(sm))});
@@ -435,6 +453,9 @@ Outcome<json::Value> Execution::assign_variables(int32_t f, const PayloadTemplat
   for (const json::Member& m : values.value().as_object()) {
     fr.scope->set(m.key, m.value);
     shown.push_back(json::Member{m.key, text_of(m.value)});
+  }
+  if (shown.empty()) {
+    return json::Value();  // an empty Assign records nothing
   }
   return json::Value::object(std::move(shown));
 }
@@ -722,8 +743,8 @@ void Execution::runtime_error(int32_t f, std::string detail, const StepEnvironme
                    out);
 }
 
-void Execution::fail_state(int32_t f, Failure failure, const StepEnvironment& env,
-                           Transition& out) {
+void Execution::fail_state(int32_t f, Failure failure, const StepEnvironment& env, Transition& out,
+                           std::string_view failed_event) {
   Frame& fr = *frames_[static_cast<size_t>(f)];
   const State& s = fr.program->states[fr.state];
   if (failure.error == "States.Runtime" || failure.error == "States.DataLimitExceeded") {
@@ -761,6 +782,9 @@ void Execution::fail_state(int32_t f, Failure failure, const StepEnvironment& en
     c.timer.fire_at = env.now + static_cast<int64_t>(delay * static_cast<double>(kNanos));
     out.commands.push_back(std::move(c));
     return;
+  }
+  if (!failed_event.empty()) {
+    emit(out, failed_event, &fr, env);
   }
   for (const Catcher& c : s.catchers) {
     if (!error_matches(c.errors, failure.error)) {
@@ -1130,7 +1154,6 @@ void Execution::start_parallel(int32_t f, const StepEnvironment& env, Transition
     work_.push_back(Work{c, Action::Enter});
   }
   if (s.branches.empty()) {
-    emit(out, "ParallelStateSucceeded", &fr, env);
     complete_state(f, json::Value::array(), env, out);
   }
 }
@@ -1168,6 +1191,11 @@ void Execution::start_map(int32_t f, const StepEnvironment& env, Transition& out
                       " are not an array",
                   env, out);
     return;
+  }
+  {
+    HistoryEvent& e = emit(out, "MapStateStarted", &fr, env);
+    e.details = json::Value::object(
+        {json::Member{"length", json::Value(static_cast<int64_t>(items.size()))}});
   }
   fr.max_concurrency = s.max_concurrency;
   if (s.max_concurrency_path) {
@@ -1228,15 +1256,9 @@ void Execution::start_map(int32_t f, const StepEnvironment& env, Transition& out
   fr.done = 0;
   fr.failed = 0;
   fr.children.clear();
-  {
-    HistoryEvent& e = emit(out, "MapStateStarted", &fr, env);
-    e.details = json::Value::object(
-        {json::Member{"length", json::Value(static_cast<int64_t>(fr.items.size()))}});
-  }
   if (s.distributed) {
     HistoryEvent& e = emit(out, "MapRunStarted", &fr, env);
-    e.details = json::Value::object(
-        {json::Member{"mapRunArn", json::Value(info_.state_machine_arn + "/" + s.name + ":run")}});
+    e.details = json::Value::object({json::Member{"mapRunArn", json::Value(map_run_arn(s, env))}});
   }
   if (fr.items.empty()) {
     if (s.distributed) {
@@ -1322,15 +1344,13 @@ void Execution::child_done(int32_t parent, int32_t child, bool ok, json::Value o
   if (s.type == StateType::Parallel) {
     if (!ok) {
       abort_children(parent);
-      emit(out, "ParallelStateFailed", &pf, env);
-      fail_state(parent, std::move(failure), env, out);
+      fail_state(parent, std::move(failure), env, out, "ParallelStateFailed");
       return;
     }
     pf.results[slot] = std::move(output);
     if (++pf.done < s.branches.size()) {
       return;
     }
-    emit(out, "ParallelStateSucceeded", &pf, env);
   } else {
     --pf.running;
     ++pf.done;
@@ -1355,12 +1375,12 @@ void Execution::child_done(int32_t parent, int32_t child, bool ok, json::Value o
         if (s.distributed) {
           emit(out, "MapRunFailed", &pf, env);
         }
-        emit(out, "MapStateFailed", &pf, env);
+
         if (pf.tolerated_count >= 0 || pf.tolerated_percentage >= 0) {
           failure = Failure{"States.ExceedToleratedFailureThreshold",
                             "The specified tolerated failure threshold was exceeded"};
         }
-        fail_state(parent, std::move(failure), env, out);
+        fail_state(parent, std::move(failure), env, out, "MapStateFailed");
         return;
       }
       pf.results[slot] = error_output(failure);

@@ -149,7 +149,10 @@ class Execution {
                       Transition& out);
   void transition(int32_t f, uint32_t next, json::Value output, json::Value assigned,
                   const StepEnvironment& env, Transition& out);
-  void fail_state(int32_t f, Failure failure, const StepEnvironment& env, Transition& out);
+  // failed_event (MapStateFailed, ParallelStateFailed) is recorded only when the failure is
+  // final for the state, i.e. not retried.
+  void fail_state(int32_t f, Failure failure, const StepEnvironment& env, Transition& out,
+                  std::string_view failed_event = {});
   void runtime_error(int32_t f, std::string detail, const StepEnvironment& env, Transition& out);
   void frame_succeeded(int32_t f, json::Value output, const StepEnvironment& env, Transition& out);
   void frame_failed(int32_t f, Failure failure, const StepEnvironment& env, Transition& out);
@@ -166,6 +169,7 @@ class Execution {
   void finish_execution(ExecutionStatus status, json::Value output, Failure failure,
                         const StepEnvironment& env, Transition& out);
   json::Value context_object(const Frame& frame, const StepEnvironment& env) const;
+  std::string map_run_arn(const State& s, const StepEnvironment& env) const;
   Outcome<json::Value> apply_input_path(const Frame& frame, const State& s,
                                         const json::Value& input, const json::Value* context);
   Outcome<json::Value> assign_variables(int32_t f, const PayloadTemplate* assign,

@@ -788,7 +788,7 @@ ParsedDefinition parse_definition(const json::Value& definition, const ParseOpti
   return out;
 }
 
-ParsedDefinition parse_definition(std::string_view text, const ParseOptions& options) {
+ParsedDefinition parse_definition_text(std::string_view text, const ParseOptions& options) {
   json::ParseResult r = json::parse(text);
   if (!r.ok()) {
     ParsedDefinition out;

@@ -1,5 +1,6 @@
 // `signoff conformance asl CASES.jsonl`: runs the Step Functions cases recorded on AWS (format in
 // shared/conformance/README.md) against the interpreter and the definition validator.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <regex>
@@ -161,8 +162,21 @@ class Matcher {
       return "";
     }
     if (expected.is_array() && actual.is_array()) {
-      if (expected.size() != actual.size()) {
-        return mismatch(path, expected, actual);
+      size_t common = std::min(expected.size(), actual.size());
+      for (size_t i = 0; i < common; ++i) {
+        std::string d =
+            diff(expected.as_array()[i], actual.as_array()[i], path + "/" + std::to_string(i));
+        if (!d.empty()) {
+          return d;
+        }
+      }
+      if (expected.size() > common) {
+        return path + "/" + std::to_string(common) + ": missing " +
+               json::dump(expected.as_array()[common]).substr(0, 300);
+      }
+      if (actual.size() > common) {
+        return path + "/" + std::to_string(common) + ": unexpected " +
+               json::dump(actual.as_array()[common]).substr(0, 300);
       }
       for (size_t i = 0; i < expected.size(); ++i) {
         std::string d =
@@ -215,7 +229,7 @@ CaseResult run_definition_case(const json::Value& c, const Matcher& m) {
   }
   asl::ParsedDefinition parsed;
   if (const json::Value* text = c.find("definition_text"); text != nullptr && text->is_string()) {
-    parsed = asl::parse_definition(text->as_string(), opts);
+    parsed = asl::parse_definition_text(text->as_string(), opts);
   } else {
     parsed = asl::parse_definition(*c.find("definition"), opts);
   }
@@ -267,7 +281,10 @@ CaseResult run_execution_case(const json::Value& c, const Matcher& m, bool check
   info.state_machine_name = "conformance";
   info.state_machine_arn = "arn:aws:states:us-east-1:111111111111:stateMachine:conformance";
   info.execution_name = "case";
-  info.execution_arn = "arn:aws:states:us-east-1:111111111111:execution:conformance:case";
+  info.execution_arn = opts.express
+                           ? "arn:aws:states:us-east-1:111111111111:express:conformance:case:"
+                             "0f0e0d0c-0b0a-4908-8706-050403020100"
+                           : "arn:aws:states:us-east-1:111111111111:execution:conformance:case";
   info.role_arn = "arn:aws:iam::111111111111:role/conformance";
   if (const json::Value* in = c.find("input")) {
     info.input = *in;
@@ -302,11 +319,35 @@ CaseResult run_execution_case(const json::Value& c, const Matcher& m, bool check
   if (const json::Value* h = expected.find("history"); h != nullptr && h->is_array()) {
     std::vector<json::Value> exp_events;
     std::vector<json::Value> act_events;
+    std::vector<bool>
+        unordered;  // the recording replaced the id: order within the run is arbitrary
     for (const json::Value& e : h->as_array()) {
       exp_events.push_back(history_view(e));
+      const json::Value* id = e.find("id");
+      unordered.push_back(id != nullptr && !id->is_number());
     }
     for (const asl::HistoryEvent& e : run.history) {
       act_events.push_back(history_view(asl::event_to_json(e, true)));
+    }
+    auto by_text = [](const json::Value& a, const json::Value& b) {
+      return json::dump(a) < json::dump(b);
+    };
+    for (size_t i = 0; i < exp_events.size();) {
+      if (!unordered[i]) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < exp_events.size() && unordered[j]) {
+        ++j;
+      }
+      auto first = static_cast<std::ptrdiff_t>(i);
+      auto last = static_cast<std::ptrdiff_t>(j);
+      std::sort(exp_events.begin() + first, exp_events.begin() + last, by_text);
+      if (j <= act_events.size()) {
+        std::sort(act_events.begin() + first, act_events.begin() + last, by_text);
+      }
+      i = j;
     }
     std::string d = m.diff(json::Value::array(std::move(exp_events)),
                            json::Value::array(std::move(act_events)), "/history");

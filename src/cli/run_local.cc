@@ -42,7 +42,7 @@ int run(const RunLocalArgs& args) {
     std::fprintf(stderr, "error: cannot read %s\n", args.definition_path.c_str());
     return 2;
   }
-  asl::ParsedDefinition parsed = asl::parse_definition(*text);
+  asl::ParsedDefinition parsed = asl::parse_definition_text(*text);
   if (!parsed.program) {
     std::fprintf(stderr, "InvalidDefinition: %s\n",
                  asl::invalid_definition_message(parsed.diagnostics).c_str());

@@ -56,6 +56,10 @@ Value::Value(std::string_view s) : tag_(Tag::SmallString), sso_len_(0), i_(0) {
   s_ = rep;
 }
 
+Value Value::array() { return array(std::vector<Value>()); }
+
+Value Value::object() { return object(std::vector<Member>()); }
+
 Value Value::array(std::vector<Value> items) {
   Value v;
   v.tag_ = Tag::Array;

@@ -47,8 +47,11 @@ class Value {
   template <typename T>
   Value(T*) = delete;
 
-  static Value array(std::vector<Value> items = {});
-  static Value object(std::vector<Member> members = {});
+  // Overloads instead of default arguments: Member is incomplete here, which clang rejects.
+  static Value array();
+  static Value array(std::vector<Value> items);
+  static Value object();
+  static Value object(std::vector<Member> members);
 
   Value(const Value& other) noexcept;
   Value(Value&& other) noexcept;

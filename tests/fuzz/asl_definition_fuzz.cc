@@ -11,7 +11,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace signoff;
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  asl::ParsedDefinition parsed = asl::parse_definition(text);
+  asl::ParsedDefinition parsed = asl::parse_definition_text(text);
   (void)asl::invalid_definition_message(parsed.diagnostics);
   if (!parsed.program) {
     return 0;

@@ -14,7 +14,7 @@ json::Value j(std::string_view text) {
 }
 
 std::shared_ptr<const Program> program(std::string_view definition) {
-  ParsedDefinition p = parse_definition(definition);
+  ParsedDefinition p = parse_definition_text(definition);
   EXPECT_TRUE(p.program) << invalid_definition_message(p.diagnostics);
   return p.program;
 }
@@ -89,7 +89,7 @@ TEST_P(InterpreterCase, EndsAsRecorded) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, InterpreterCase, ::testing::ValuesIn(kCases),
-                         [](const auto& info) { return std::string(info.param.name); });
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(Interpreter, CallbackTaskParksAndResumes) {
   auto p = program(R"({"StartAt":"T","States":{
@@ -124,20 +124,17 @@ TEST(Interpreter, CallbackTaskParksAndResumes) {
 }
 
 TEST(Interpreter, SameInputsReplayToSameHistory) {
-  auto p = program(R"({"StartAt":"A","States":{"A":{"Type":"Pass",
-      "Parameters":{"id.$":"States.UUID()","n.$":"States.MathRandom(1, 1000)"},"End":true
-}
-}
-})");
+  auto p = program(R"json({"StartAt":"A","States":{"A":{"Type":"Pass",
+      "Parameters":{"id.$":"States.UUID()","n.$":"States.MathRandom(1, 1000)"},"End":true}}})json");
   auto run = [&] {
-  LocalRunResult r = run_local(p, info("{}"), nullptr);
-  std::string all;
-  for (const HistoryEvent& e : r.history) {
-    all += json::dump(event_to_json(e, false));
-  }
-  return all;
+    LocalRunResult r = run_local(p, info("{}"), nullptr);
+    std::string all;
+    for (const HistoryEvent& e : r.history) {
+      all += json::dump(event_to_json(e, false));
+    }
+    return all;
   };
-EXPECT_EQ(run(), run());
+  EXPECT_EQ(run(), run());
 }
 
 TEST(Interpreter, RuntimeErrorNamesStateAndEvent) {
@@ -151,14 +148,14 @@ TEST(Interpreter, RuntimeErrorNamesStateAndEvent) {
 }
 
 TEST(Definition, ReportsMissingFieldsAndTargets) {
-  ParsedDefinition p = parse_definition(R"({"States":{}})");
+  ParsedDefinition p = parse_definition_text(R"({"States":{}})");
   ASSERT_EQ(p.diagnostics.size(), 1u);
   EXPECT_EQ(p.diagnostics[0].message, "These fields are required: [StartAt]");
-  p = parse_definition(R"({"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Nowhere"}}})");
+  p = parse_definition_text(R"({"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Nowhere"}}})");
   ASSERT_FALSE(p.program);
   EXPECT_EQ(p.diagnostics[0].code, "MISSING_TRANSITION_TARGET");
   EXPECT_EQ(p.diagnostics[0].location, "/States/A/Next");
-  p = parse_definition("{not json");
+  p = parse_definition_text("{not json");
   EXPECT_FALSE(p.program);
 }
 
