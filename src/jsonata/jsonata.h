@@ -1,0 +1,90 @@
+// JSONata (https://jsonata.org) for Signoff: compile an expression once, evaluate it many times
+// against json::Value inputs with named bindings, under depth/step/time limits.
+//
+// This is a pure core: no clock, randomness or I/O except through the Host passed to evaluate().
+// Errors are values (Error) with the reference implementation's codes (T2001, D3030, S0201, ...)
+// and character positions.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/json.h"
+
+namespace signoff::jsonata {
+
+struct Error {
+  std::string code;       // e.g. "T2001"; "U1001" for exceeded depth/time/step limits
+  int64_t position = -1;  // byte offset in the expression, -1 when unknown
+  std::string token;      // the offending token, when known
+  std::string message;    // human-readable description
+};
+
+// Supplies the outside world to $now(), $millis() and $random().
+class Host {
+ public:
+  virtual ~Host() = default;
+  // Milliseconds since the Unix epoch; read once per evaluation.
+  virtual int64_t now_millis() = 0;
+  // Uniform in [0, 1).
+  virtual double random() = 0;
+  // A monotonic clock for time limits (milliseconds); only the difference matters.
+  virtual int64_t monotonic_millis() { return 0; }
+};
+
+struct Limits {
+  // Maximum nesting of expression evaluation (function recursion counts here). The default keeps
+  // native stack use well under 8 MiB.
+  size_t max_depth = 1000;
+  // Maximum number of evaluation steps (expression nodes evaluated, regex steps count too).
+  uint64_t max_steps = 50'000'000;
+  // Wall-clock budget in milliseconds measured with Host::monotonic_millis(); 0 = none.
+  int64_t timeout_ms = 0;
+};
+
+struct Binding {
+  std::string name;  // without the leading '$'
+  json::Value value;
+};
+
+struct Result {
+  bool ok = false;
+  bool undefined = false;  // ok and the expression produced no value
+  json::Value value;
+  Error error;
+};
+
+struct Program;
+
+class Expression {
+ public:
+  // Parses and prepares an expression; syntax errors come back as Error.
+  static std::pair<std::optional<Expression>, Error> compile(std::string_view text);
+
+  // Evaluates against `input` (nullptr = undefined input). Thread-safe: a compiled Expression may
+  // be evaluated concurrently.
+  Result evaluate(const json::Value* input, const std::vector<Binding>& bindings, Host& host,
+                  const Limits& limits = {}) const;
+
+ private:
+  std::shared_ptr<const Program> program_;
+};
+
+// A Host with a fixed time and a deterministic pseudo-random sequence (tests, replays).
+class FixedHost : public Host {
+ public:
+  explicit FixedHost(int64_t now = 0, uint64_t seed = 1) : now_(now), state_(seed ? seed : 1) {}
+  int64_t now_millis() override { return now_; }
+  double random() override;
+
+ private:
+  int64_t now_;
+  uint64_t state_;
+};
+
+}  // namespace signoff::jsonata

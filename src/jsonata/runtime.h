@@ -1,0 +1,291 @@
+// Internal declarations shared by the parser, evaluator and function library. Nothing here is
+// part of the public API (see jsonata.h); errors travel as JError exceptions inside the module
+// and are turned into values at the API boundary.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jsonata/value.h"
+
+namespace signoff::jsonata {
+
+struct JError {
+  JError() = default;
+  explicit JError(std::string c) : code(std::move(c)) {}
+  JError(std::string c, Val v) : code(std::move(c)), value(std::move(v)), has_value(true) {}
+  std::string code;
+  int64_t position = -1;
+  std::optional<std::string> token;
+  Val value;
+  bool has_value = false;
+  Val value2;
+  int index = 0;
+  std::string message;  // explicit message ($error, $assert)
+};
+
+// ---- signatures ------------------------------------------------------------------------------
+struct SigParam {
+  std::string allowed;  // type symbols accepted, 'm' = missing
+  char quant = 0;       // 0, '?', '+'
+  char type = 0;        // s n b l o a f j x or '(' for a choice
+  bool context = false;
+  std::string subtype;  // for a<...>
+};
+
+struct Signature {
+  std::vector<SigParam> params;
+  std::string definition;
+  // Validates (and coerces) arguments; throws T0410/T0411/T0412.
+  std::vector<Val> validate(const std::vector<Val>& args, const Val& context) const;
+};
+std::shared_ptr<Signature> parse_signature(const std::string& text);  // throws S0401/S0402
+
+// ---- AST --------------------------------------------------------------------------------------
+enum class NT : uint8_t {
+  // raw parser output
+  RawBinary,
+  RawUnary,  // '-', '[', '{'
+  Name,
+  String,
+  Number,
+  Value,  // true/false/null
+  Regex,
+  Variable,
+  Operator,  // 'and'/'or'/'in' used as names, '?' placeholders, '(end)'
+  End,
+  Wildcard,
+  Descendant,
+  Parent,
+  Function,
+  Partial,
+  Lambda,
+  Condition,
+  Coalesce,
+  Elvis,
+  Block,
+  Transform,
+  // processed
+  Path,
+  Binary,
+  Negate,
+  ArrayCons,
+  ObjectCons,
+  Bind,
+  Apply,
+  Sort,
+};
+
+enum class Op : uint8_t {
+  None,
+  Plus,
+  Minus,
+  Mul,
+  Div,
+  Mod,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Concat,
+  And,
+  Or,
+  In,
+  Range,
+  Dot,
+  Bracket,
+  Brace,
+  Caret,
+  At,
+  Hash,
+  Assign,
+  Apply,
+};
+
+struct Node;
+struct Slot {
+  std::string label;
+  int level = 1;
+  int index = 0;
+};
+
+struct Stage {
+  bool is_index = false;
+  Node* expr = nullptr;
+  std::string var;
+  int64_t position = 0;
+};
+
+struct SortTerm {
+  Node* expr = nullptr;
+  bool descending = false;
+};
+
+struct Regex;
+
+struct Node {
+  NT type;
+  Op op = Op::None;
+  int64_t position = 0;
+  std::string str;  // name, string literal, variable, operator text
+  double num = 0;
+  int value_kind = 0;  // for Value: 0 null, 1 true, 2 false
+  Node* lhs = nullptr;
+  Node* rhs = nullptr;
+  Node* expr = nullptr;
+  std::vector<Node*> items;  // array items, block expressions, arguments, path steps
+  std::vector<std::pair<Node*, Node*>> pairs;
+  Node* procedure = nullptr;
+  Node* cond = nullptr;
+  Node* then_ = nullptr;
+  Node* else_ = nullptr;
+  Node* body = nullptr;
+  std::vector<std::string> params;
+  std::shared_ptr<Signature> sig;
+  bool thunk = false;
+  std::vector<SortTerm> terms;
+  Node* pattern = nullptr;
+  Node* update = nullptr;
+  Node* del = nullptr;
+  std::vector<Stage> predicate;
+  std::vector<Stage> stages;
+  bool has_group = false;
+  std::vector<std::pair<Node*, Node*>> group;
+  int64_t group_position = 0;
+  bool has_focus = false;
+  std::string focus;
+  bool has_index = false;
+  std::string index_var;
+  Slot* ancestor = nullptr;
+  Slot* slot = nullptr;
+  bool has_seeking = false;
+  std::vector<Slot*> seeking_parent;
+  bool keep_array = false;
+  bool cons_array = false;
+  bool keep_singleton_array = false;
+  bool tuple = false;
+  std::shared_ptr<Regex> regex;
+  std::string regex_source;
+};
+
+struct Program {
+  std::vector<std::unique_ptr<Node>> nodes;
+  std::vector<std::unique_ptr<Slot>> slots;
+  Node* root = nullptr;
+  Node* make(NT t, int64_t pos) {
+    nodes.push_back(std::make_unique<Node>());
+    nodes.back()->type = t;
+    nodes.back()->position = pos;
+    return nodes.back().get();
+  }
+};
+
+// Parses source into a processed AST; throws JError (S0xxx).
+std::shared_ptr<Program> parse_program(std::string_view source);
+
+// ---- regular expressions ----------------------------------------------------------------------
+struct RegexMatch {
+  size_t start = 0;  // byte offsets
+  size_t end = 0;
+  std::vector<std::optional<std::pair<size_t, size_t>>> groups;
+};
+
+struct Regex {
+  virtual ~Regex() = default;
+  // Finds the first match at or after byte offset `from`. Throws JError on step-limit exhaustion.
+  virtual bool search(std::string_view text, size_t from, RegexMatch& m) const = 0;
+  virtual size_t group_count() const = 0;
+};
+// ECMAScript-subset regex; flags "i", "m". Throws JError S0302-ish on syntax error.
+std::shared_ptr<Regex> compile_regex(std::string_view pattern, std::string_view flags);
+
+// ---- environment & functions ------------------------------------------------------------------
+struct Frame {
+  explicit Frame(std::shared_ptr<Frame> p) : parent(std::move(p)) {}
+  std::shared_ptr<Frame> parent;
+  std::vector<std::pair<std::string, Val>> vars;
+  void bind(std::string_view name, Val v) {
+    for (auto& [k, val] : vars) {
+      if (k == name) {
+        val = std::move(v);
+        return;
+      }
+    }
+    vars.emplace_back(std::string(name), std::move(v));
+  }
+  const Val* lookup(std::string_view name) const {
+    for (const Frame* f = this; f != nullptr; f = f->parent.get()) {
+      for (const auto& [k, val] : f->vars) {
+        if (k == name) {
+          return &val;
+        }
+      }
+    }
+    return nullptr;
+  }
+};
+using Env = std::shared_ptr<Frame>;
+
+class Evaluator;
+using NativeImpl = Val (*)(Evaluator& ev, std::vector<Val>& args, const Val& input, const Env& env);
+
+enum class FnKind : uint8_t { Lambda, Native, Partial, Regex, Transform, Chain, Matcher };
+
+struct Function final : HeapObj {
+  FnKind kind;
+  // Lambda / Transform
+  std::shared_ptr<const Program> program;  // keeps the AST alive
+  const Node* node = nullptr;
+  Env env;
+  Val input;
+  std::vector<std::string> params;
+  std::shared_ptr<Signature> sig;
+  bool thunk = false;
+  // Native
+  NativeImpl native = nullptr;
+  std::string name;
+  int arity = 0;
+  // Partial: target with bound args (placeholders marked by nullopt)
+  std::shared_ptr<Function> target;
+  std::vector<std::optional<Val>> bound;
+  // Regex
+  std::shared_ptr<Regex> regex;
+  std::string regex_source;
+  size_t offset = 0;  // Matcher: byte offset where the next search starts
+  // Chain
+  std::shared_ptr<Function> first;
+  std::shared_ptr<Function> second;
+};
+
+int function_arity(const Function& f);
+
+// Registry of the built-in library.
+struct NativeDef {
+  const char* name;
+  const char* signature;
+  int arity;
+  NativeImpl impl;
+};
+const std::vector<NativeDef>& native_functions();
+
+// Coercions and predicates shared with the library.
+bool is_numeric(const Val& v);  // throws D1001 on non-finite
+std::optional<bool> to_boolean(const Val& v);
+bool is_array_of_strings(const Val& v);
+bool is_array_of_numbers(const Val& v);
+Val append(const Val& a, const Val& b);
+std::string to_string_fn(const Val& v, bool pretty = false);  // $string semantics
+
+// UTF-8 helpers: code points, as JS Array.from(str) sees them.
+std::u32string utf8_to_u32(std::string_view s);
+std::string u32_to_utf8(std::u32string_view s);
+void append_utf8(std::string& out, char32_t c);
+size_t utf8_length(std::string_view s);
+
+}  // namespace signoff::jsonata
