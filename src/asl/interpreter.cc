@@ -53,6 +53,7 @@ struct Execution::Frame {
   uint64_t waiting_task = 0;
   uint64_t waiting_timer = 0;
   bool retry_pending = false;
+  bool silent = false;  // inside a distributed Map: events go to the map run, not this history
   std::string task_token;
 
   // The current state is a Parallel or Map: its children.
@@ -265,6 +266,10 @@ void Execution::release_frame(int32_t f) {
 
 HistoryEvent& Execution::emit(Transition& out, std::string_view type, Frame* frame,
                               const StepEnvironment& env) {
+  if (frame != nullptr && frame->silent) {
+    discarded_ = HistoryEvent();
+    return discarded_;
+  }
   HistoryEvent& e = out.events.emplace_back();
   e.type = type;
   e.id = next_event_id_++;
@@ -1147,6 +1152,7 @@ void Execution::start_parallel(int32_t f, const StepEnvironment& env, Transition
     Frame& child = *frames_[static_cast<size_t>(c)];
     Frame& parent = *frames_[static_cast<size_t>(f)];
     child.input = parent.effective;
+    child.silent = parent.silent;
     child.scope = std::make_shared<VarScope>();
     child.scope->parent = parent.scope;
     child.last_id = parent.last_id;
@@ -1192,11 +1198,6 @@ void Execution::start_map(int32_t f, const StepEnvironment& env, Transition& out
                   env, out);
     return;
   }
-  {
-    HistoryEvent& e = emit(out, "MapStateStarted", &fr, env);
-    e.details = json::Value::object(
-        {json::Member{"length", json::Value(static_cast<int64_t>(items.size()))}});
-  }
   fr.max_concurrency = s.max_concurrency;
   if (s.max_concurrency_path) {
     auto v = s.max_concurrency_path->select(roots);
@@ -1210,6 +1211,11 @@ void Execution::start_map(int32_t f, const StepEnvironment& env, Transition& out
       return;
     }
     fr.max_concurrency = v->as_int();
+  }
+  {
+    HistoryEvent& e = emit(out, "MapStateStarted", &fr, env);
+    e.details = json::Value::object(
+        {json::Member{"length", json::Value(static_cast<int64_t>(items.size()))}});
   }
   fr.tolerated_count = s.tolerated_failure_count.value_or(-1);
   if (s.tolerated_failure_count_path) {
@@ -1299,7 +1305,7 @@ void Execution::launch_map_iterations(int32_t f, const StepEnvironment& env, Tra
       }
       item_input = std::move(v.value());
     }
-    {
+    if (!s.distributed) {
       HistoryEvent& e = emit(out, "MapIterationStarted", &fr, env);
       e.details =
           json::Value::object({json::Member{"index", json::Value(static_cast<int64_t>(index))},
@@ -1309,6 +1315,7 @@ void Execution::launch_map_iterations(int32_t f, const StepEnvironment& env, Tra
     Frame& child = *frames_[static_cast<size_t>(c)];
     Frame& parent = *frames_[static_cast<size_t>(f)];
     child.input = std::move(item_input);
+    child.silent = parent.silent || s.distributed;
     child.scope = std::make_shared<VarScope>();
     child.scope->parent = parent.scope;
     child.last_id = parent.last_id;
@@ -1354,9 +1361,12 @@ void Execution::child_done(int32_t parent, int32_t child, bool ok, json::Value o
   } else {
     --pf.running;
     ++pf.done;
-    HistoryEvent& e = emit(out, ok ? "MapIterationSucceeded" : "MapIterationFailed", &pf, env);
-    e.details = json::Value::object({json::Member{"index", json::Value(static_cast<int64_t>(slot))},
-                                     json::Member{"name", json::Value(s.name)}});
+    if (!s.distributed) {
+      HistoryEvent& e = emit(out, ok ? "MapIterationSucceeded" : "MapIterationFailed", &pf, env);
+      e.details =
+          json::Value::object({json::Member{"index", json::Value(static_cast<int64_t>(slot))},
+                               json::Member{"name", json::Value(s.name)}});
+    }
     if (ok) {
       pf.results[slot] = std::move(output);
     } else {

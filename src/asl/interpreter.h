@@ -190,6 +190,8 @@ class Execution {
   std::vector<std::unique_ptr<Frame>> frames_;
   std::vector<int32_t> free_frames_;
   std::deque<Work> work_;
+  // Events of a distributed Map's iterations belong to its map run, not to this history.
+  HistoryEvent discarded_;
 };
 
 // Default task-failure text for a task whose handler is missing in in-memory runs.
