@@ -98,6 +98,47 @@ TEST(PayloadTemplate, EvaluatesLikeAws) {
   std::printf("payload: %d passed, %d failed\n", passed, failed);
 }
 
+// Recorded on AWS: test_assign_from_value[BASE_ASSIGN_FROM_INTRINSIC_FUNCTION] (UUID left out).
+TEST(PayloadTemplate, EveryIntrinsicInOneTemplate) {
+  json::Value input = parse(R"j({"inputArray":[1,2,3,4,5,6],"duplicateArray":[1,2,2,3,3,4],
+    "rawString":"Hello World","encodedString":"SGVsbG8gV29ybGQ=","inputString":"Hash this string",
+    "json1":{"a":1,"b":2},"json2":{"c":3,"d":4},"jsonString":"{\"key\":\"value\"}",
+    "jsonObject":{"test":"object"},"value1":5,"value2":3,"csvString":"a,b,c,d,e","name":"John",
+    "place":"LocalStack"})j");
+  json::Value tmpl = parse(R"j({"arrayOps":{"simpleArray.$":"States.Array('a', 'b', 'c')",
+    "partitionedArray.$":"States.ArrayPartition($.inputArray, 2)",
+    "containsElement.$":"States.ArrayContains($.inputArray, 5)",
+    "numberRange.$":"States.ArrayRange(1, 10, 2)",
+    "thirdElement.$":"States.ArrayGetItem($.inputArray, 2)",
+    "arraySize.$":"States.ArrayLength($.inputArray)",
+    "uniqueValues.$":"States.ArrayUnique($.duplicateArray)"},
+    "encodingOps":{"encoded.$":"States.Base64Encode($.rawString)",
+    "decoded.$":"States.Base64Decode($.encodedString)"},
+    "hashOps":{"hashValue.$":"States.Hash($.inputString, 'SHA-256')"},
+    "jsonOps":{"mergedJson.$":"States.JsonMerge($.json1, $.json2, false)",
+    "parsedJson.$":"States.StringToJson($.jsonString)",
+    "stringifiedJson.$":"States.JsonToString($.jsonObject)"},
+    "mathOps":{"sum.$":"States.MathAdd($.value1, $.value2)"},
+    "stringOps":{"splitString.$":"States.StringSplit($.csvString, ',')",
+    "formattedString.$":"States.Format('Hello {}, welcome to {}!', $.name, $.place)"}})j");
+  json::Value expected =
+      parse(R"j({"arrayOps":{"uniqueValues":[1,2,3,4],"simpleArray":["a","b","c"],
+    "thirdElement":3,"partitionedArray":[[1,2],[3,4],[5,6]],"arraySize":6,"containsElement":true,
+    "numberRange":[1,3,5,7,9]},"encodingOps":{"decoded":"Hello World","encoded":"SGVsbG8gV29ybGQ="},
+    "hashOps":{"hashValue":"1cac63f39fd68d8c531f27b807610fb3d50f0fc3f186995767fb6316e7200a3e"},
+    "jsonOps":{"parsedJson":{"key":"value"},"mergedJson":{"a":1,"b":2,"c":3,"d":4},
+    "stringifiedJson":"{\"test\":\"object\"}"},"mathOps":{"sum":8},
+    "stringOps":{"formattedString":"Hello John, welcome to LocalStack!",
+    "splitString":["a","b","c","d","e"]}})j");
+  Diagnostics d;
+  auto t = PayloadTemplate::compile(tmpl, "/States/State0/Assign", d);
+  ASSERT_TRUE(t);
+  SeededEntropy entropy(1);
+  auto got = t->eval(PathRoots{&input, nullptr, nullptr}, entropy);
+  ASSERT_TRUE(got.ok()) << got.failure().cause;
+  EXPECT_EQ(got.value(), expected) << json::dump(got.value());
+}
+
 TEST(PayloadTemplate, ReportsInvalidDynamicFields) {
   struct Case {
     const char* tmpl;
