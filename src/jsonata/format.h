@@ -17,6 +17,6 @@ std::optional<double> parse_integer(const std::string& value, const std::string&
 std::string from_millis(double millis, const std::optional<std::string>& picture,
                         const std::optional<std::string>& timezone);
 std::optional<double> to_millis(const std::string& timestamp,
-                                const std::optional<std::string>& picture);
+                                const std::optional<std::string>& picture, double now);
 
 }  // namespace signoff::jsonata

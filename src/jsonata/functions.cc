@@ -1444,13 +1444,14 @@ Val fn_from_millis(Evaluator&, Args& a, const Val&, const Env&) {
                             : std::nullopt));
 }
 
-Val fn_to_millis(Evaluator&, Args& a, const Val&, const Env&) {
+Val fn_to_millis(Evaluator& ev, Args& a, const Val&, const Env&) {
   if (arg(a, 0).is_undefined())
     return Val();
   auto r = to_millis(std::string(arg(a, 0).as_string()),
                      arg(a, 1).is_string()
                          ? std::optional<std::string>(std::string(arg(a, 1).as_string()))
-                         : std::nullopt);
+                         : std::nullopt,
+                     static_cast<double>(ev.timestamp()));
   if (!r)
     return Val();
   return Val::number(*r);
