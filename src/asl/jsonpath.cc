@@ -1456,51 +1456,71 @@ std::optional<json::Value> JsonPath::select(const PathRoots& roots) const {
 
 namespace {
 
-bool assign_into(json::Value& node, const PathCore& p, size_t i, json::Value& value,
-                 std::string* error) {
+// The step ResultPath cannot apply to `doc`, if any: a field of something that is not an object,
+// or an index that is not inside an array. Missing fields are fine (they are created), but then
+// every later step must be a field too.
+std::optional<std::string> conflicting_step(const json::Value& doc, const PathCore& p) {
+  const json::Value* node = &doc;
+  for (const jsonpath_detail::Step& s : p.steps) {
+    if (node == nullptr) {  // inside objects ResultPath creates
+      if (s.kind != StepKind::Field) {
+        return std::to_string(s.index);
+      }
+      continue;
+    }
+    if (s.kind == StepKind::Field) {
+      if (!node->is_object()) {
+        return s.name;
+      }
+      node = node->find(s.name);
+    } else {
+      if (!node->is_array() || s.index < 0 || static_cast<size_t>(s.index) >= node->size()) {
+        return std::to_string(s.index);
+      }
+      node = node->at(static_cast<size_t>(s.index));
+    }
+  }
+  return std::nullopt;
+}
+
+// Writes `value` at steps[i..] below `node`; conflicting_step() has ruled out failures. Mutates
+// in place so a document nobody else holds is not copied.
+void assign_into(json::Value& node, const PathCore& p, size_t i, json::Value& value) {
   const jsonpath_detail::Step& s = p.steps[i];
   bool last = i + 1 == p.steps.size();
-  auto conflict = [&](const std::string& step) {
-    if (error != nullptr) {
-      *error = "Unable to apply step \"" + step + "\" to input " + json::dump(node);
-    }
-    return false;
-  };
   if (s.kind == StepKind::Field) {
     if (!node.is_object()) {
-      return conflict(s.name);
+      node = json::Value::object();
     }
     std::vector<json::Member>& members = node.mutable_object();
     for (json::Member& m : members) {
       if (m.key == s.name) {
         if (last) {
           m.value = std::move(value);
-          return true;
+        } else {
+          assign_into(m.value, p, i + 1, value);
         }
-        return assign_into(m.value, p, i + 1, value, error);
+        return;
       }
     }
     if (last) {
       members.push_back(json::Member{s.name, std::move(value)});
-      return true;
+      return;
     }
     json::Value child = json::Value::object();
-    if (!assign_into(child, p, i + 1, value, error)) {
-      return false;
-    }
+    assign_into(child, p, i + 1, value);
     node.mutable_object().push_back(json::Member{s.name, std::move(child)});
-    return true;
+    return;
   }
-  // Index step.
   if (!node.is_array() || s.index < 0 || static_cast<size_t>(s.index) >= node.size()) {
-    return conflict(std::to_string(s.index));
+    return;
   }
   json::Value& slot = node.mutable_array()[static_cast<size_t>(s.index)];
   if (last) {
     slot = std::move(value);
-    return true;
+  } else {
+    assign_into(slot, p, i + 1, value);
   }
-  return assign_into(slot, p, i + 1, value, error);
 }
 
 }  // namespace
@@ -1517,9 +1537,14 @@ std::optional<json::Value> assign_at(json::Value doc, const JsonPath& path, json
   if (p.steps.empty()) {
     return value;
   }
-  if (!assign_into(doc, p, 0, value, error)) {
+  if (std::optional<std::string> step = conflicting_step(doc, p)) {
+    // AWS fails with States.ReferencePathConflict and shows the whole document.
+    if (error != nullptr) {
+      *error = "Unable to apply step \"" + *step + "\" to input " + json::dump(doc);
+    }
     return std::nullopt;
   }
+  assign_into(doc, p, 0, value);
   return doc;
 }
 

@@ -68,7 +68,9 @@ class JsonPath {
 
 // ResultPath: `doc` with `value` placed at the reference path `path` (root Input), creating
 // intermediate objects as needed. `$` replaces the whole document. Returns nullopt with *error set
-// when the path goes through a value that is not an object (AWS then fails with States.Runtime).
+// when the path goes through a value that is not an object (or an index outside an array). AWS
+// then fails with States.ReferencePathConflict and the detail *error holds, e.g.
+// `Unable to apply step "b" to input {"a":"str"}` (the whole document, compact).
 std::optional<json::Value> assign_at(json::Value doc, const JsonPath& path, json::Value value,
                                      std::string* error);
 

@@ -1,5 +1,6 @@
 #include "asl/intrinsics.h"
 
+#include <chrono>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -351,6 +352,31 @@ TEST(Intrinsics, LimitsOnStringFunctions) {
   for (const char* fn : {"States.Base64Encode($.long)", "States.Hash($.long, 'SHA-256')"}) {
     EXPECT_FALSE(Intrinsic::compile(fn, nullptr)->eval(roots, e).ok()) << fn;
   }
+}
+
+}  // namespace
+}  // namespace signoff::asl
+
+namespace signoff::asl {
+namespace {
+
+// The W2 workload evaluates States.MathAdd($.n, 1) on every loop iteration.
+TEST(Intrinsics, MathAddCost) {
+  auto add = Intrinsic::compile("States.MathAdd($.n, 1)", nullptr);
+  ASSERT_TRUE(add);
+  json::Value doc = parse(R"({"n":0})");
+  SeededEntropy entropy(1);
+  constexpr int kIterations = 200000;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kIterations; ++i) {
+    Outcome<json::Value> n = add->eval(PathRoots{&doc, nullptr, nullptr}, entropy, "n.$");
+    doc.set("n", std::move(n.value()));
+  }
+  auto ns =
+      std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() /
+      kIterations;
+  std::printf("States.MathAdd($.n, 1) evaluate: %.1f ns\n", ns);
+  EXPECT_EQ(json::dump(doc), R"({"n":200000})");
 }
 
 }  // namespace

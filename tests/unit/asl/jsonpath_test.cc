@@ -275,6 +275,8 @@ TEST(JsonPath, AssignAtImplementsResultPath) {
       {R"("scalar")", "$.a", "1", nullptr},
       {R"([1,2])", "$.a", "1", nullptr},
       {R"({"a":[1]})", "$.a[3]", "1", nullptr},
+      {R"({"a":1})", "$.x.y[0]", "1", nullptr},
+      {R"({"a":1})", "$.a.b", "1", nullptr},
   };
   for (const Case& c : cases) {
     auto path = JsonPath::compile(c.path, nullptr);
@@ -292,7 +294,10 @@ TEST(JsonPath, AssignAtImplementsResultPath) {
   std::string error;
   auto p = JsonPath::compile("$.a.b", nullptr);
   assign_at(parse(R"({"a":"str"})"), *p, json::Value(1), &error);
-  EXPECT_EQ(error, "Unable to apply step \"b\" to input \"str\"");
+  EXPECT_EQ(error, "Unable to apply step \"b\" to input {\"a\":\"str\"}");
+  auto index = JsonPath::compile("$.x[0]", nullptr);
+  EXPECT_FALSE(assign_at(parse(R"({"k":1})"), *index, json::Value(1), &error));
+  EXPECT_EQ(error, "Unable to apply step \"0\" to input {\"k\":1}");
   auto bad = JsonPath::compile("$.a[*]", nullptr);
   EXPECT_FALSE(assign_at(parse("{}"), *bad, json::Value(1), &error));
 }
