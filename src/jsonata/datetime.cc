@@ -1078,7 +1078,21 @@ std::optional<double> to_millis(const std::string& timestamp,
     } else if (part.has_int) {
       IntFormat f = part.int_format;
       f.n = part.n;
+      if (part.component != 'Y') {
+        // Fixed-width fields (e.g. [M01]) match exactly that many digits so that pictures without
+        // separators ([Y0001][M01][D01]) can be parsed; optional digits make the field variable.
+        f.n = part.has_width && part.width.has_max
+                  ? part.width.max
+                  : (f.optional == 0 && f.mandatory >= 2 ? f.mandatory : -1);
+      }
       m = integer_matcher(f);
+      if (part.component == 'f') {
+        // Fractional seconds: the digits are a decimal fraction of a second.
+        m.regex = "[0-9]+";
+        m.parse = [](const std::string& v) -> std::optional<double> {
+          return std::floor(std::strtod(("0." + v).c_str(), nullptr) * 1000);
+        };
+      }
     } else {
       m.regex = "[a-zA-Z]+";
       std::map<std::string, double> lookup;

@@ -604,8 +604,6 @@ Val Evaluator::eval_binary(const Node* expr, const Val& input, const Env& env) {
             r = std::fmod(a, b);
             break;
         }
-        if (!std::isfinite(r))
-          throw JError("D1001", Val::number(r));
         return Val::number(r);
       }
       case Op::Eq:
@@ -937,7 +935,10 @@ Val Evaluator::eval_partial(const Node* expr, const Val& input, const Env& env) 
 Val Evaluator::eval_apply_expr(const Node* expr, const Val& input, const Env& env) {
   Val lhs = eval(expr->lhs, input, env);
   if (expr->rhs->type == NT::Function) {
-    return eval_function(expr->rhs, input, env, &lhs);
+    Val r = eval_function(expr->rhs, input, env, &lhs);
+    if (expr->rhs->keep_array && r.is_sequence())
+      r.set_flag(kKeepSingleton);
+    return r;
   }
   Val func = eval(expr->rhs, input, env);
   if (!func.is_function()) {

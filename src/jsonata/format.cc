@@ -205,7 +205,7 @@ std::string format_number(double value, const std::string& picture_utf8, const V
   auto split_parts = [&](const U& sub) {
     Parts r;
     r.sub = sub;
-    size_t pl = sub.size();
+    size_t pl = 0;
     for (size_t i = 0; i < sub.size(); ++i) {
       if (is_active(sub[i]) && sub[i] != p.exponent) {
         pl = i;
@@ -220,8 +220,6 @@ std::string format_number(double value, const std::string& picture_utf8, const V
         break;
       }
     }
-    if (pl == sub.size())
-      sl = 0;
     r.suffix = sub.substr(sub.size() - sl);
     r.active = pl <= sub.size() - sl ? sub.substr(pl, sub.size() - sl - pl) : U();
     size_t epos = find(sub, p.exponent, pl);
@@ -410,6 +408,8 @@ std::string format_number(double value, const std::string& picture_utf8, const V
     double max_m = std::pow(10, pic.scaling);
     double min_m = std::pow(10, pic.scaling - 1);
     int guard = 0;
+    double sign = mantissa < 0 ? -1 : 1;
+    mantissa = std::fabs(mantissa);
     while (mantissa < min_m && mantissa != 0 && ++guard < 400) {
       mantissa *= 10;
       exponent -= 1;
@@ -418,6 +418,7 @@ std::string format_number(double value, const std::string& picture_utf8, const V
       mantissa /= 10;
       exponent += 1;
     }
+    mantissa *= sign;
   }
   double rounded = jsonata_round(mantissa, static_cast<int>(pic.max_frac));
   auto make_string = [&](double v, long dp) {

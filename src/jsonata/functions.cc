@@ -454,8 +454,12 @@ struct MatchObj {
 };
 
 std::optional<MatchObj> read_match(const Val& m) {
-  if (!m.is_object())
+  if (m.is_undefined())
     return std::nullopt;
+  if (!m.is_object() || !m.get("start").is_number() || !m.get("end").is_number() ||
+      !m.get("match").is_string()) {
+    throw JError("T1010");
+  }
   MatchObj r;
   Val match = m.get("match");
   r.match = match.is_string() ? std::string(match.as_string()) : "";
@@ -487,6 +491,8 @@ Val fn_contains(Evaluator& ev, Args& a, const Val&, const Env& env) {
   if (s.is_undefined())
     return Val();
   const Val& tok = arg(a, 1);
+  if (tok.is_undefined())
+    return Val();
   if (tok.is_string())
     return Val::boolean(s.as_string().find(tok.as_string()) != std::string_view::npos);
   return Val::boolean(first_match(ev, tok, s, env).has_value());
@@ -1466,7 +1472,7 @@ const std::vector<NativeDef>& native_functions() {
       {"max", "<a<n>:n>", 1, fn_max},
       {"min", "<a<n>:n>", 1, fn_min},
       {"average", "<a<n>:n>", 1, fn_average},
-      {"string", "<x-b?:s>", 2, fn_string},
+      {"string", "<x-b?:s>", 1, fn_string},
       {"substring", "<s-nn?:s>", 3, fn_substring},
       {"substringBefore", "<s-s:s>", 2, fn_substring_before},
       {"substringAfter", "<s-s:s>", 2, fn_substring_after},

@@ -1,5 +1,7 @@
 #include "jsonata/jsonata.h"
 
+#include <cmath>
+
 #include "jsonata/evaluator.h"
 
 namespace signoff::jsonata {
@@ -160,6 +162,8 @@ Result Expression::evaluate(const json::Value* input, const std::vector<Binding>
       r.undefined = true;
       return r;
     }
+    if (out.is_number() && !std::isfinite(out.as_number()))
+      throw JError("D1001", out);
     r.value = to_json(out);
     r.ok = true;
   } catch (const JError& e) {

@@ -745,6 +745,7 @@ class Parser {
             slot->label = node->ancestor->label;
             node->ancestor = slot;
           }
+          node->tuple = true;
         }
         break;
       case NT::Parent:

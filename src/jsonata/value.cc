@@ -419,6 +419,10 @@ void stringify(const Val& v, bool pretty, std::string& out, int indent) {
       if (!std::isfinite(d)) {
         throw JError("D1001", v);
       }
+      if (d == std::floor(d)) {
+        out += number_to_string(d);
+        return;
+      }
       char buf[64];
       std::snprintf(buf, sizeof(buf), "%.14e", d);
       out += number_to_string(std::strtod(buf, nullptr));
