@@ -130,7 +130,11 @@ inline constexpr int kMaxEventDepth = 200;
 
 // Sink needs:
 //   void leaf(uint32_t path, LeafKind kind, std::string_view text, const std::vector<TrailStep>&);
-//   bool done() const;  // true when nothing more can change the result outside arrays
+//   bool done() const;    // before reading: true when no rule needs anything
+//   bool settle();        // after a member read outside any array: true to stop reading
+// The matcher's settle() closes every path seen so far, and later values of a closed path (a
+// repeated key) are ignored: the first occurrence wins. That is what makes stopping early give the
+// same answer as reading on, whatever other rules share the matcher.
 template <typename Sink>
 class Flattener {
  public:
@@ -527,7 +531,7 @@ class Flattener {
         if (!value(static_cast<uint32_t>(kid), depth)) {
           return false;
         }
-        if (array_depth_ == 0 && sink_.done()) {
+        if (array_depth_ == 0 && sink_.settle()) {
           stopped_ = true;
           return false;
         }

@@ -42,7 +42,16 @@ struct MatchRun {
   MatchScratch& sc;
   uint32_t epoch;
 
-  bool done() const { return sc.paths_seen_ == s.trie.path_count(); }
+  bool done() const { return s.trie.path_count() == 0; }
+
+  bool settle() {
+    for (uint32_t p : sc.open_paths_) {
+      sc.path_closed_[p] = epoch;
+    }
+    sc.closed_count_ += static_cast<uint32_t>(sc.open_paths_.size());
+    sc.open_paths_.clear();
+    return sc.closed_count_ == s.trie.path_count();
+  }
 
   void hit(uint32_t clause, const std::vector<TrailStep>& trail) {
     if (sc.clause_mark_[clause] != epoch) {
@@ -73,7 +82,9 @@ struct MatchRun {
             const std::vector<TrailStep>& trail) {
     if (sc.path_mark_[path] != epoch) {
       sc.path_mark_[path] = epoch;
-      ++sc.paths_seen_;
+      sc.open_paths_.push_back(path);
+    } else if (sc.path_closed_[path] == epoch) {
+      return;
     }
     const PathIndex& px = s.paths[path];
     auto h = [&](uint32_t c) {
@@ -345,6 +356,7 @@ void MatchRun::prepare(MatchScratch& sc, const Snapshot& s) {
     grow(sc.conj_mark_, s.conjs.size());
     grow(sc.conj_count_, s.conjs.size());
     grow(sc.path_mark_, s.paths.size());
+    grow(sc.path_closed_, s.paths.size());
     grow(sc.but_mark_, s.but_count);
     grow(sc.rule_mark_, s.rule_ids.size());
     sc.sized_for_ = &s;
@@ -356,7 +368,8 @@ void MatchRun::prepare(MatchScratch& sc, const Snapshot& s) {
     }
     sc.epoch_ = 1;
   }
-  sc.paths_seen_ = 0;
+  sc.closed_count_ = 0;
+  sc.open_paths_.clear();
   sc.touched_.clear();
   sc.trail_hits_.clear();
   sc.trail_pool_.clear();

@@ -66,6 +66,8 @@ class MatchScratch {
   std::vector<uint32_t> conj_mark_;
   std::vector<uint32_t> conj_count_;
   std::vector<uint32_t> path_mark_;
+  std::vector<uint32_t> path_closed_;
+  std::vector<uint32_t> open_paths_;
   std::vector<uint32_t> but_mark_;
   std::vector<uint32_t> rule_mark_;
   std::vector<uint32_t> touched_;
@@ -81,7 +83,7 @@ class MatchScratch {
   std::string key_buf_;
   std::string val_buf_;
   std::string fold_buf_;
-  uint32_t paths_seen_ = 0;
+  uint32_t closed_count_ = 0;
 };
 
 class Matcher {

@@ -90,21 +90,24 @@ INSTANTIATE_TEST_SUITE_P(
 
 INSTANTIATE_TEST_SUITE_P(
     Paths, OperatorTest,
-    ::testing::Values(MatchCase{R"({"detail":{"state.status":["running"]}})",
-                                R"({"detail":{"state":{"status":"running"}}})", true},
-                      MatchCase{R"({"detail":{"state":{"status":["running"]}}})",
-                                R"({"detail":{"state.status":"running"}})", true},
-                      MatchCase{R"({"detail":{"state.status":{"status":["running"]}}})",
-                                R"({"detail":{"state":{"status":"running"}}})", false},
-                      MatchCase{R"({"detail":{"state":{"status":["running"]}}})",
-                                R"({"detail":{"state.status":{"status":"running"}}})", false},
-                      MatchCase{R"({"detail":{"my-key":["my-value"]}})",
-                                R"({"detail":"{\"my-key\": \"my-value\"}"})", false},
-                      MatchCase{R"({"a":{"b":{"c":["d"]}}})",
-                                R"({"x":[1,{"y":2}],"a":{"b":{"c":"d"}}})", true},
-                      MatchCase{R"({"a\"b":["q\"uote"]})", R"({"a\"b":"q\"uote"})", true},
-                      MatchCase{R"({"a":["x"],"a":["y"]})", R"({"a":"y"})", true},
-                      MatchCase{R"({"a":["x"],"a":["y"]})", R"({"a":"x"})", false}));
+    ::testing::Values(
+        MatchCase{R"({"detail":{"state.status":["running"]}})",
+                  R"({"detail":{"state":{"status":"running"}}})", true},
+        MatchCase{R"({"detail":{"state":{"status":["running"]}}})",
+                  R"({"detail":{"state.status":"running"}})", true},
+        MatchCase{R"({"detail":{"state.status":{"status":["running"]}}})",
+                  R"({"detail":{"state":{"status":"running"}}})", false},
+        MatchCase{R"({"detail":{"state":{"status":["running"]}}})",
+                  R"({"detail":{"state.status":{"status":"running"}}})", false},
+        MatchCase{R"({"detail":{"my-key":["my-value"]}})",
+                  R"({"detail":"{\"my-key\": \"my-value\"}"})", false},
+        MatchCase{R"({"a":{"b":{"c":["d"]}}})", R"({"x":[1,{"y":2}],"a":{"b":{"c":"d"}}})", true},
+        MatchCase{R"({"a\"b":["q\"uote"]})", R"({"a\"b":"q\"uote"})", true},
+        MatchCase{R"({"a":["x"],"a":["y"]})", R"({"a":"y"})", true},
+        MatchCase{R"({"a":["x"],"a":["y"]})", R"({"a":"x"})", false},
+        // A repeated event key: the first occurrence wins, so stopping early changes nothing.
+        MatchCase{R"({"a":["y"]})", R"({"a":"x","a":"y"})", false},
+        MatchCase{R"({"a":["x"]})", R"({"a":"x","a":"y"})", true}));
 
 INSTANTIATE_TEST_SUITE_P(
     Prefix, OperatorTest,
