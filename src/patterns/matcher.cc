@@ -53,27 +53,27 @@ struct MatchRun {
     return sc.closed_count_ == s.trie.path_count();
   }
 
-  void hit(uint32_t clause, const std::vector<TrailStep>& trail) {
-    if (sc.clause_mark_[clause] != epoch) {
-      sc.clause_mark_[clause] = epoch;
-      uint32_t conj = s.clauses[clause].conj;
-      if (sc.conj_mark_[conj] != epoch) {
-        sc.conj_mark_[conj] = epoch;
-        sc.conj_count_[conj] = 0;
-        sc.touched_.push_back(conj);
+  void hit(uint32_t pred, const std::vector<TrailStep>& trail) {
+    if (sc.pred_mark_[pred] != epoch) {
+      sc.pred_mark_[pred] = epoch;
+      const PredInfo& pi = s.preds[pred];
+      for (uint32_t i = pi.anchor_begin; i < pi.anchor_end; ++i) {
+        uint32_t conj = s.anchor_conjs[i];
+        if (sc.conj_mark_[conj] != epoch) {
+          sc.conj_mark_[conj] = epoch;
+          sc.touched_.push_back(conj);
+        }
       }
-      ++sc.conj_count_[conj];
     }
     if (trail.empty()) {
-      sc.clause_free_[clause] = epoch;
-    } else if (sc.clause_free_[clause] != epoch) {
+      sc.pred_free_[pred] = epoch;
+    } else if (sc.pred_free_[pred] != epoch) {
       if (sc.trail_hits_.size() >= kMaxTrailHits) {
         sc.trail_overflow_ = true;
         return;
       }
-      sc.trail_hits_.push_back(MatchScratch::TrailHit{clause,
-                                                      static_cast<uint32_t>(sc.trail_pool_.size()),
-                                                      static_cast<uint32_t>(trail.size())});
+      sc.trail_hits_.push_back(MatchScratch::TrailHit{
+          pred, static_cast<uint32_t>(sc.trail_pool_.size()), static_cast<uint32_t>(trail.size())});
       sc.trail_pool_.insert(sc.trail_pool_.end(), trail.begin(), trail.end());
     }
   }
@@ -229,10 +229,10 @@ struct MatchRun {
         }
       }
     }
-    const auto n = static_cast<uint32_t>(but.clause_of.size());
+    const auto n = static_cast<uint32_t>(but.pred_of.size());
     for (uint32_t l = 0; l < n; ++l) {
       if (sc.but_mark_[but.base + l] != mark) {
-        hit(but.clause_of[l], trail);
+        hit(but.pred_of[l], trail);
       }
     }
   }
@@ -240,52 +240,66 @@ struct MatchRun {
   // Whether one value per trail-carrying clause can be chosen so no two come from different
   // elements of the same array.
   bool consistent(const ConjInfo& cj) {
-    struct Range {
-      size_t lo;
-      size_t hi;
-    };
-    std::vector<Range> ranges;
+    auto& gather = sc.gather_;
+    auto& ends = sc.gather_end_;
+    gather.clear();
+    ends.clear();
     for (uint32_t k = 0; k < cj.clause_count; ++k) {
-      uint32_t c = cj.first_clause + k;
-      if (sc.clause_mark_[c] != epoch || sc.clause_free_[c] == epoch) {
+      const ClauseInfo& ci = s.clauses[cj.first_clause + k];
+      const size_t start = gather.size();
+      bool free = false;
+      bool hit_any = false;
+      for (uint32_t i = ci.pred_begin; i < ci.pred_end && !free; ++i) {
+        uint32_t p = s.clause_preds[i];
+        if (sc.pred_mark_[p] != epoch) {
+          continue;
+        }
+        hit_any = true;
+        if (sc.pred_free_[p] == epoch) {
+          free = true;
+          break;
+        }
+        auto lo = std::lower_bound(
+            sc.trail_hits_.begin(), sc.trail_hits_.end(), p,
+            [](const MatchScratch::TrailHit& t, uint32_t v) { return t.pred < v; });
+        for (auto it = lo; it != sc.trail_hits_.end() && it->pred == p; ++it) {
+          gather.push_back(static_cast<uint32_t>(it - sc.trail_hits_.begin()));
+        }
+      }
+      if (free || !hit_any || gather.size() == start) {
+        gather.resize(start);
         continue;
       }
-      auto lo = std::lower_bound(
-          sc.trail_hits_.begin(), sc.trail_hits_.end(), c,
-          [](const MatchScratch::TrailHit& t, uint32_t v) { return t.clause < v; });
-      auto hi = std::upper_bound(
-          lo, sc.trail_hits_.end(), c,
-          [](uint32_t v, const MatchScratch::TrailHit& t) { return v < t.clause; });
-      if (lo == hi) {
-        continue;
-      }
-      ranges.push_back(Range{static_cast<size_t>(lo - sc.trail_hits_.begin()),
-                             static_cast<size_t>(hi - sc.trail_hits_.begin())});
+      ends.push_back(static_cast<uint32_t>(gather.size()));
     }
-    if (ranges.size() < 2) {
+    const size_t levels = ends.size();
+    if (levels < 2) {
       return true;
     }
+    auto begin_of = [&](size_t lv) -> uint32_t {
+      return lv == 0 ? 0 : ends[lv - 1];
+    };
     auto& pick = sc.pick_;
-    pick.assign(ranges.size(), 0);
-    int level = 0;
-    pick[0] = static_cast<uint32_t>(ranges[0].lo);
+    pick.assign(levels, 0);
+    pick[0] = begin_of(0);
+    size_t lv = 0;
     int budget = kConsistencyBudget;
-    while (level >= 0) {
+    while (true) {
       if (--budget == 0) {
         return true;
       }
-      auto lv = static_cast<size_t>(level);
-      if (pick[lv] >= ranges[lv].hi) {
-        --level;
-        if (level >= 0) {
-          ++pick[static_cast<size_t>(level)];
+      if (pick[lv] >= ends[lv]) {
+        if (lv == 0) {
+          return false;
         }
+        --lv;
+        ++pick[lv];
         continue;
       }
-      const auto& cur = sc.trail_hits_[pick[lv]];
+      const auto& cur = sc.trail_hits_[gather[pick[lv]]];
       bool ok = true;
       for (size_t j = 0; j < lv && ok; ++j) {
-        const auto& prev = sc.trail_hits_[pick[j]];
+        const auto& prev = sc.trail_hits_[gather[pick[j]]];
         ok = compatible(&sc.trail_pool_[cur.offset], cur.length, &sc.trail_pool_[prev.offset],
                         prev.length);
       }
@@ -293,13 +307,12 @@ struct MatchRun {
         ++pick[lv];
         continue;
       }
-      if (lv + 1 == ranges.size()) {
+      if (lv + 1 == levels) {
         return true;
       }
-      ++level;
-      pick[lv + 1] = static_cast<uint32_t>(ranges[lv + 1].lo);
+      ++lv;
+      pick[lv] = begin_of(lv);
     }
-    return false;
   }
 
   void evaluate(uint32_t conj, std::vector<RuleId>& out) {
@@ -307,17 +320,17 @@ struct MatchRun {
     if (sc.rule_mark_[cj.rule] == epoch) {
       return;
     }
-    const uint32_t count = sc.conj_mark_[conj] == epoch ? sc.conj_count_[conj] : 0;
-    if (count < cj.clause_count) {
-      for (uint32_t k = 0; k < cj.clause_count; ++k) {
-        uint32_t c = cj.first_clause + k;
-        if (sc.clause_mark_[c] == epoch) {
-          continue;
+    for (uint32_t k = 0; k < cj.clause_count; ++k) {
+      const ClauseInfo& ci = s.clauses[cj.first_clause + k];
+      bool satisfied = false;
+      for (uint32_t i = ci.pred_begin; i < ci.pred_end; ++i) {
+        if (sc.pred_mark_[s.clause_preds[i]] == epoch) {
+          satisfied = true;
+          break;
         }
-        const ClauseInfo& ci = s.clauses[c];
-        if (!ci.absent_ok || sc.path_mark_[ci.path] == epoch) {
-          return;
-        }
+      }
+      if (!satisfied && !(ci.absent_ok && sc.path_mark_[ci.path] != epoch)) {
+        return;
       }
     }
     if (!sc.trail_hits_.empty() && !sc.trail_overflow_ && !consistent(cj)) {
@@ -335,7 +348,7 @@ struct MatchRun {
     if (!sc.trail_hits_.empty()) {
       std::stable_sort(sc.trail_hits_.begin(), sc.trail_hits_.end(),
                        [](const MatchScratch::TrailHit& a, const MatchScratch::TrailHit& b) {
-                         return a.clause < b.clause;
+                         return a.pred < b.pred;
                        });
     }
     for (uint32_t conj : sc.touched_) {
@@ -350,20 +363,18 @@ struct MatchRun {
 };
 
 void MatchRun::prepare(MatchScratch& sc, const Snapshot& s) {
-  if (sc.sized_for_ != &s) {
-    grow(sc.clause_mark_, s.clauses.size());
-    grow(sc.clause_free_, s.clauses.size());
-    grow(sc.conj_mark_, s.conjs.size());
-    grow(sc.conj_count_, s.conjs.size());
-    grow(sc.path_mark_, s.paths.size());
-    grow(sc.path_closed_, s.paths.size());
-    grow(sc.but_mark_, s.but_count);
-    grow(sc.rule_mark_, s.rule_ids.size());
-    sc.sized_for_ = &s;
-  }
+  // Stamps left by earlier events, even under an earlier snapshot, are older than the new epoch,
+  // so the arrays only need to be large enough.
+  grow(sc.pred_mark_, s.preds.size());
+  grow(sc.pred_free_, s.preds.size());
+  grow(sc.conj_mark_, s.conjs.size());
+  grow(sc.path_mark_, s.paths.size());
+  grow(sc.path_closed_, s.paths.size());
+  grow(sc.but_mark_, s.but_count);
+  grow(sc.rule_mark_, s.rule_ids.size());
   if (++sc.epoch_ == 0) {
-    for (auto* v :
-         {&sc.clause_mark_, &sc.clause_free_, &sc.conj_mark_, &sc.path_mark_, &sc.rule_mark_}) {
+    for (auto* v : {&sc.pred_mark_, &sc.pred_free_, &sc.conj_mark_, &sc.path_mark_,
+                    &sc.path_closed_, &sc.rule_mark_}) {
       std::fill(v->begin(), v->end(), 0);
     }
     sc.epoch_ = 1;

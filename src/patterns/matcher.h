@@ -60,11 +60,9 @@ class MatchScratch {
   uint32_t epoch_ = 0;
   uint32_t but_epoch_ = 0;
   bool trail_overflow_ = false;
-  const void* sized_for_ = nullptr;
-  std::vector<uint32_t> clause_mark_;
-  std::vector<uint32_t> clause_free_;
+  std::vector<uint32_t> pred_mark_;
+  std::vector<uint32_t> pred_free_;
   std::vector<uint32_t> conj_mark_;
-  std::vector<uint32_t> conj_count_;
   std::vector<uint32_t> path_mark_;
   std::vector<uint32_t> path_closed_;
   std::vector<uint32_t> open_paths_;
@@ -72,7 +70,7 @@ class MatchScratch {
   std::vector<uint32_t> rule_mark_;
   std::vector<uint32_t> touched_;
   struct TrailHit {
-    uint32_t clause;
+    uint32_t pred;
     uint32_t offset;
     uint32_t length;
   };
@@ -80,6 +78,8 @@ class MatchScratch {
   std::vector<TrailStep> trail_pool_;
   std::vector<TrailStep> trail_;
   std::vector<uint32_t> pick_;
+  std::vector<uint32_t> gather_;
+  std::vector<uint32_t> gather_end_;
   std::string key_buf_;
   std::string val_buf_;
   std::string fold_buf_;

@@ -117,71 +117,71 @@ void CidrIndex::add(const CidrBlock& block, uint32_t target) {
 
 namespace {
 
-void add_cond(PathIndex& px, const Cond& c, uint32_t clause) {
+void add_cond(PathIndex& px, const Cond& c, uint32_t pred) {
   switch (c.kind) {
     case CondKind::ExactString:
-      px.exact[c.text].push_back(clause);
+      px.exact[c.text].push_back(pred);
       px.has_exact = true;
       break;
     case CondKind::ExactNumber:
       if (c.comparable) {
-        px.numbers[c.number].push_back(clause);
+        px.numbers[c.number].push_back(pred);
         px.has_scaled = true;
       } else {
-        px.number_texts[c.text].push_back(clause);
+        px.number_texts[c.text].push_back(pred);
         px.has_number_texts = true;
       }
       break;
     case CondKind::ExactNull:
-      px.nulls.push_back(clause);
+      px.nulls.push_back(pred);
       break;
     case CondKind::ExactTrue:
-      px.trues.push_back(clause);
+      px.trues.push_back(pred);
       break;
     case CondKind::ExactFalse:
-      px.falses.push_back(clause);
+      px.falses.push_back(pred);
       break;
     case CondKind::Prefix:
-      px.prefixes.insert(c.text, clause, false);
+      px.prefixes.insert(c.text, pred, false);
       px.has_prefix = true;
       break;
     case CondKind::Suffix:
-      px.suffixes.insert(c.text, clause, true);
+      px.suffixes.insert(c.text, pred, true);
       px.has_suffix = true;
       break;
     case CondKind::PrefixFold:
-      px.folded_prefixes.insert(c.text, clause, false);
+      px.folded_prefixes.insert(c.text, pred, false);
       px.has_fold = true;
       break;
     case CondKind::SuffixFold:
-      px.folded_suffixes.insert(c.text, clause, true);
+      px.folded_suffixes.insert(c.text, pred, true);
       px.has_fold = true;
       break;
     case CondKind::EqualsFold:
-      px.folded[c.text].push_back(clause);
+      px.folded[c.text].push_back(pred);
       px.has_fold = true;
       break;
     case CondKind::Wildcard:
-      px.globs.add(c.text, clause);
+      px.globs.add(c.text, pred);
       px.has_globs = true;
       break;
     case CondKind::Numeric: {
       const NumericRange& r = c.range;
       if (r.has_low && r.has_high && r.low == r.high && !r.low_open && !r.high_open) {
-        px.numbers[r.low].push_back(clause);
+        px.numbers[r.low].push_back(pred);
       } else {
-        px.ranges.add(r, clause);
+        px.ranges.add(r, pred);
       }
       px.has_scaled = true;
       break;
     }
     case CondKind::Exists:
-      px.exists.push_back(clause);
+      px.exists.push_back(pred);
       break;
     case CondKind::Absent:
       break;
     case CondKind::Cidr:
-      px.cidrs.add(c.cidr, clause);
+      px.cidrs.add(c.cidr, pred);
       px.has_cidrs = true;
       break;
     case CondKind::ButStrings:
@@ -191,8 +191,8 @@ void add_cond(PathIndex& px, const Cond& c, uint32_t clause) {
     case CondKind::ButFold:
     case CondKind::ButWildcard: {
       ButIndex& but = px.but;
-      auto local = static_cast<uint32_t>(but.clause_of.size());
-      but.clause_of.push_back(clause);
+      auto local = static_cast<uint32_t>(but.pred_of.size());
+      but.pred_of.push_back(pred);
       px.has_but = true;
       if (c.kind == CondKind::ButNumbers) {
         for (int64_t n : c.numbers) {
@@ -226,43 +226,167 @@ void add_cond(PathIndex& px, const Cond& c, uint32_t clause) {
   }
 }
 
+// Identity of a condition on a path, for sharing predicates between rules.
+std::string pred_key(uint32_t path, const Cond& c) {
+  std::string k(reinterpret_cast<const char*>(&path), sizeof path);
+  k.push_back(static_cast<char>(c.kind));
+  auto add_num = [&](int64_t v) {
+    k.append(reinterpret_cast<const char*>(&v), sizeof v);
+  };
+  auto add_str = [&](const std::string& t) {
+    auto n = static_cast<uint32_t>(t.size());
+    k.append(reinterpret_cast<const char*>(&n), sizeof n);
+    k += t;
+  };
+  switch (c.kind) {
+    case CondKind::ExactNumber:
+      k.push_back(c.comparable ? 1 : 0);
+      if (c.comparable) {
+        add_num(c.number);
+      } else {
+        add_str(c.text);
+      }
+      break;
+    case CondKind::Numeric: {
+      const NumericRange& r = c.range;
+      k.push_back(static_cast<char>(r.has_low | (r.low_open << 1) | (r.has_high << 2) |
+                                    (r.high_open << 3)));
+      add_num(r.low);
+      add_num(r.high);
+      break;
+    }
+    case CondKind::Cidr:
+      k.push_back(static_cast<char>(c.cidr.base.size));
+      k.push_back(static_cast<char>(c.cidr.bits));
+      k.append(reinterpret_cast<const char*>(c.cidr.base.bytes), c.cidr.base.size);
+      break;
+    case CondKind::ButNumbers:
+      for (int64_t n : c.numbers) {
+        add_num(n);
+      }
+      break;
+    default:
+      add_str(c.text);
+      for (const auto& t : c.strings) {
+        add_str(t);
+      }
+      break;
+  }
+  return k;
+}
+
+// How little a predicate of this kind is expected to match: anchors prefer exact values.
+int kind_cost(CondKind kind) {
+  switch (kind) {
+    case CondKind::ExactString:
+    case CondKind::ExactNumber:
+    case CondKind::EqualsFold:
+    case CondKind::Cidr:
+      return 0;
+    case CondKind::Prefix:
+    case CondKind::PrefixFold:
+    case CondKind::Suffix:
+    case CondKind::SuffixFold:
+    case CondKind::Wildcard:
+    case CondKind::Numeric:
+      return 1;
+    case CondKind::ExactNull:
+    case CondKind::ExactTrue:
+    case CondKind::ExactFalse:
+      return 2;
+    case CondKind::Exists:
+      return 3;
+    default:
+      return 4;
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<const Snapshot> build_snapshot(
     const std::vector<std::pair<RuleId, const CompiledPattern*>>& rules) {
   auto snap = std::make_shared<Snapshot>();
+  std::unordered_map<std::string, uint32_t> pred_ids;
+  std::vector<uint32_t> pred_refs;
+  std::vector<int> pred_cost;
   for (const auto& [id, pattern] : rules) {
     auto rule_index = static_cast<uint32_t>(snap->rule_ids.size());
     snap->rule_ids.push_back(id);
     for (const auto& sub : pattern->subrules) {
-      auto conj = static_cast<uint32_t>(snap->conjs.size());
       auto first = static_cast<uint32_t>(snap->clauses.size());
-      bool absent_only = true;
       for (const auto& field : sub.fields) {
         uint32_t path = snap->trie.add(field.segments);
         if (path >= snap->paths.size()) {
           snap->paths.resize(path + 1);
         }
-        auto clause = static_cast<uint32_t>(snap->clauses.size());
-        bool absent_ok = std::any_of(field.conds.begin(), field.conds.end(),
-                                     [](const Cond& c) { return c.kind == CondKind::Absent; });
-        snap->clauses.push_back(ClauseInfo{conj, path, absent_ok});
-        absent_only = absent_only && absent_ok;
+        ClauseInfo ci{path, false, static_cast<uint32_t>(snap->clause_preds.size()), 0};
         for (const auto& c : field.conds) {
-          add_cond(snap->paths[path], c, clause);
+          if (c.kind == CondKind::Absent) {
+            ci.absent_ok = true;
+            continue;
+          }
+          auto [it, fresh] =
+              pred_ids.emplace(pred_key(path, c), static_cast<uint32_t>(pred_refs.size()));
+          if (fresh) {
+            pred_refs.push_back(0);
+            pred_cost.push_back(kind_cost(c.kind));
+            add_cond(snap->paths[path], c, it->second);
+          }
+          uint32_t pred = it->second;
+          if (std::find(snap->clause_preds.begin() + ci.pred_begin, snap->clause_preds.end(),
+                        pred) == snap->clause_preds.end()) {
+            snap->clause_preds.push_back(pred);
+            ++pred_refs[pred];
+          }
         }
+        ci.pred_end = static_cast<uint32_t>(snap->clause_preds.size());
+        snap->clauses.push_back(ci);
       }
       snap->conjs.push_back(
           ConjInfo{rule_index, first, static_cast<uint32_t>(snap->clauses.size()) - first});
-      if (absent_only) {
-        snap->absent_only_conjs.push_back(conj);
+    }
+  }
+  // Choose each conjunction's anchor clause: a field that must be present, whose predicates are
+  // shared by the fewest clauses and are of the most selective kinds.
+  std::vector<std::vector<uint32_t>> anchors(pred_refs.size());
+  for (uint32_t conj = 0; conj < snap->conjs.size(); ++conj) {
+    const ConjInfo& cj = snap->conjs[conj];
+    int64_t best_score = -1;
+    uint32_t best = 0;
+    for (uint32_t k = 0; k < cj.clause_count; ++k) {
+      const ClauseInfo& ci = snap->clauses[cj.first_clause + k];
+      if (ci.absent_ok || ci.pred_begin == ci.pred_end) {
+        continue;
+      }
+      int64_t score = 0;
+      for (uint32_t i = ci.pred_begin; i < ci.pred_end; ++i) {
+        uint32_t p = snap->clause_preds[i];
+        score += static_cast<int64_t>(pred_refs[p]) * 8 + pred_cost[p];
+      }
+      if (best_score < 0 || score < best_score) {
+        best_score = score;
+        best = cj.first_clause + k;
       }
     }
+    if (best_score < 0) {
+      snap->absent_only_conjs.push_back(conj);
+      continue;
+    }
+    const ClauseInfo& anchor = snap->clauses[best];
+    for (uint32_t i = anchor.pred_begin; i < anchor.pred_end; ++i) {
+      anchors[snap->clause_preds[i]].push_back(conj);
+    }
+  }
+  snap->preds.resize(pred_refs.size());
+  for (size_t p = 0; p < anchors.size(); ++p) {
+    snap->preds[p].anchor_begin = static_cast<uint32_t>(snap->anchor_conjs.size());
+    snap->anchor_conjs.insert(snap->anchor_conjs.end(), anchors[p].begin(), anchors[p].end());
+    snap->preds[p].anchor_end = static_cast<uint32_t>(snap->anchor_conjs.size());
   }
   for (auto& px : snap->paths) {
     px.ranges.build();
     px.but.base = snap->but_count;
-    snap->but_count += static_cast<uint32_t>(px.but.clause_of.size());
+    snap->but_count += static_cast<uint32_t>(px.but.pred_of.size());
   }
   return snap;
 }
@@ -272,6 +396,7 @@ std::string dump_snapshot(const Snapshot& s) {
   out += "rules: " + std::to_string(s.rule_ids.size()) +
          ", conjunctions: " + std::to_string(s.conjs.size()) +
          ", clauses: " + std::to_string(s.clauses.size()) +
+         ", predicates: " + std::to_string(s.preds.size()) +
          ", paths: " + std::to_string(s.paths.size()) +
          ", anything-but: " + std::to_string(s.but_count) + "\n";
   for (size_t c = 0; c < s.conjs.size(); ++c) {
@@ -280,7 +405,8 @@ std::string dump_snapshot(const Snapshot& s) {
     for (uint32_t k = 0; k < cj.clause_count; ++k) {
       const ClauseInfo& ci = s.clauses[cj.first_clause + k];
       out += " [clause " + std::to_string(cj.first_clause + k) + " path " +
-             std::to_string(ci.path) + (ci.absent_ok ? " absent-ok" : "") + "]";
+             std::to_string(ci.path) + " predicates " +
+             std::to_string(ci.pred_end - ci.pred_begin) + (ci.absent_ok ? " absent-ok" : "") + "]";
     }
     out += "\n";
   }
@@ -289,7 +415,7 @@ std::string dump_snapshot(const Snapshot& s) {
     out += "  path " + std::to_string(p) + ": exact " + std::to_string(px.exact.size()) +
            ", folded " + std::to_string(px.folded.size()) + ", numbers " +
            std::to_string(px.numbers.size()) + ", exists " + std::to_string(px.exists.size()) +
-           ", anything-but " + std::to_string(px.but.clause_of.size()) +
+           ", anything-but " + std::to_string(px.but.pred_of.size()) +
            (px.has_prefix ? ", prefix" : "") + (px.has_suffix ? ", suffix" : "") +
            (px.has_globs ? ", wildcard" : "") + (px.has_cidrs ? ", cidr" : "") +
            (px.ranges.empty() ? "" : ", ranges") + "\n";

@@ -191,8 +191,8 @@ class CidrIndex {
 
 // Anything-but conditions on one path: each matches every value its exclusions do not hit.
 struct ButIndex {
-  std::vector<uint32_t> clause_of;  // local id -> clause
-  uint32_t base = 0;                // global id of local id 0 (for the scratch marks)
+  std::vector<uint32_t> pred_of;  // local id -> predicate
+  uint32_t base = 0;              // global id of local id 0 (for the scratch marks)
   std::unordered_map<std::string, Postings, StringHash, StringEq> strings;
   std::unordered_map<int64_t, Postings> numbers;
   std::unordered_map<std::string, Postings, StringHash, StringEq> folded;
@@ -232,12 +232,22 @@ struct PathIndex {
   bool has_but = false;
 };
 
-struct ClauseInfo {
-  uint32_t conj;
-  uint32_t path;
-  bool absent_ok;
+// A predicate is one distinct condition on one path, shared by every clause that states it (the
+// index reports predicates, so "ODD_EVEN is E" costs one hit however many rules say it).
+struct PredInfo {
+  uint32_t anchor_begin;  // conjunctions this predicate can wake: [begin, end) in anchor_conjs
+  uint32_t anchor_end;
 };
 
+struct ClauseInfo {
+  uint32_t path;
+  bool absent_ok;
+  uint32_t pred_begin;  // [begin, end) in clause_preds
+  uint32_t pred_end;
+};
+
+// A conjunction is only looked at when a predicate of its anchor clause (its most selective
+// field, chosen at build time) is hit; its other fields are then checked against the marks.
 struct ConjInfo {
   uint32_t rule;  // index into rule_ids
   uint32_t first_clause;
@@ -247,7 +257,10 @@ struct ConjInfo {
 struct Snapshot {
   PathTrie trie;
   std::vector<PathIndex> paths;
+  std::vector<PredInfo> preds;
+  std::vector<uint32_t> anchor_conjs;
   std::vector<ClauseInfo> clauses;
+  std::vector<uint32_t> clause_preds;
   std::vector<ConjInfo> conjs;
   std::vector<RuleId> rule_ids;
   // Conjunctions that can match with no value hit at all (every field allows absence).
