@@ -92,6 +92,27 @@ Evaluator::Evaluator(Host& host, const Limits& limits, std::shared_ptr<const Pro
   timestamp_ = host_.now_millis();
 }
 
+Evaluator::~Evaluator() {
+  for (auto& w : bound_frames_) {
+    if (auto frame = w.lock()) {
+      auto vars = std::move(frame->vars);
+      frame->vars.clear();
+    }
+  }
+}
+
+void Evaluator::note_binding(const Env& frame) {
+  if (!bound_frames_.empty() && !bound_frames_.back().owner_before(frame) &&
+      !frame.owner_before(bound_frames_.back())) {
+    return;
+  }
+  bound_frames_.push_back(frame);
+  if (bound_frames_.size() >= compact_at_) {
+    std::erase_if(bound_frames_, [](const std::weak_ptr<Frame>& w) { return w.expired(); });
+    compact_at_ = std::max<size_t>(64, bound_frames_.size() * 2);
+  }
+}
+
 void Evaluator::charge(uint64_t steps) {
   steps_ += steps;
   if (steps_ > limits_.max_steps) {
@@ -264,6 +285,9 @@ Val Evaluator::eval_inner(const Node* expr, const Val& input, const Env& env) {
     }
     case NT::Bind: {
       Val v = eval(expr->rhs, input, env);
+      if (v.is_function() || ((v.is_array() || v.is_object()) && !v.json_backed())) {
+        note_binding(env);
+      }
       env->bind(expr->lhs->str, v);
       return v;
     }

@@ -8,6 +8,11 @@ namespace signoff::jsonata {
 class Evaluator {
  public:
   Evaluator(Host& host, const Limits& limits, std::shared_ptr<const Program> program);
+  // Breaks reference cycles (a closure stored in a variable of the frame it captures) so that
+  // frames and closures of this evaluation are freed.
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
 
   Val eval(const Node* expr, const Val& input, const Env& env);
   Val apply(const Val& proc, std::vector<Val> args, const Val& input, const Env& env);
@@ -41,8 +46,12 @@ class Evaluator {
   Val apply_transform(const Function& fn, const Val& obj);
   Env frame_from_tuple(const Env& env, const Val& tuple);
 
+  void note_binding(const Env& frame);
+
   Host& host_;
   Limits limits_;
+  std::vector<std::weak_ptr<Frame>> bound_frames_;
+  size_t compact_at_ = 64;
   std::shared_ptr<const Program> program_;
   size_t depth_ = 0;
   uint64_t steps_ = 0;
