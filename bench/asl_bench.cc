@@ -47,12 +47,16 @@ Workload workload(const std::string& stem) {
 }
 
 ExecutionInfo info_for(const json::Value& input) {
+  static const auto machine = [] {
+    auto m = std::make_shared<MachineInfo>();
+    m->arn = "arn:aws:states:us-east-1:000000000000:stateMachine:bench";
+    m->name = "bench";
+    m->role_arn = "arn:aws:iam::000000000000:role/bench";
+    return std::shared_ptr<const MachineInfo>(m);
+  }();
   ExecutionInfo info;
-  info.state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:bench";
-  info.state_machine_name = "bench";
-  info.execution_arn = "arn:aws:states:us-east-1:000000000000:execution:bench:1";
-  info.execution_name = "1";
-  info.role_arn = "arn:aws:iam::000000000000:role/bench";
+  info.machine = machine;
+  info.name = "1";
   info.input = input;
   return info;
 }

@@ -12,7 +12,7 @@ fi
 out=$(mktemp -d)
 taskset -c 0 build/release/bench/asl_bench --benchmark_format=json --benchmark_repetitions=3 \
   --benchmark_report_aggregates_only=true > "$out/signoff.json"
-SFN_PEER_DIR="$peer" taskset -c 0 "$peer/node_modules/.bin/node" "$shared/bench/bench_aws_local_sfn.mjs" \
+SFN_PEER_DIR="$peer" taskset -c 0 "$peer/node_modules/.bin/node" --expose-gc "$shared/bench/bench_aws_local_sfn.mjs" \
   --peer-dir "$peer" --jsonl "$out/peer.jsonl" > "$out/peer.txt"
 /usr/bin/python3 - "$out" <<'PY'
 import json, sys, os
@@ -30,12 +30,8 @@ for line in open(os.path.join(out, "peer.jsonl")):
     if wid:
         peer[wid] = r
 def peer_rate(r):
-    for k in ("transitionsPerSec", "transitions_per_s", "transitionsPerSecond"):
-        if k in r:
-            v = r[k]
-            return v["median"] if isinstance(v, dict) else v
-    t = r.get("transitions") or {}
-    return t.get("median") if isinstance(t, dict) else None
+    t = r.get("transPerS") or {}
+    return t.get("median")
 print("| workload | Signoff transitions/s | peer transitions/s | ratio |")
 print("|---|---:|---:|---:|")
 for wid in sorted(ours):
@@ -44,8 +40,12 @@ for wid in sorted(ours):
     ratio = f"{s / p:.0f}x" if p else "n/a"
     print(f"| {wid} | {s:,.0f} | {p:,.0f} | {ratio} |" if p else f"| {wid} | {s:,.0f} | n/a | n/a |")
 w5 = ours.get("W5", {})
+pw5 = peer.get("W5", {}).get("heapPerParkedB", {}).get("median")
 if "bytes/parked" in w5:
-    print(f"\nParked callback execution: {w5['bytes/parked']:.0f} bytes (Signoff)")
+    line = f"\nParked callback execution: {w5['bytes/parked']:.0f} bytes (Signoff)"
+    if pw5:
+        line += f", {pw5:.0f} bytes (peer)"
+    print(line)
 print("\nPeer raw output:")
 print(open(os.path.join(out, "peer.txt")).read())
 PY

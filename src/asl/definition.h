@@ -89,6 +89,9 @@ struct State {
 
   // Task.
   std::string resource;
+  std::string resource_type;  // history's resourceType, e.g. "lambda"
+  std::string resource_name;  // history's resource, e.g. "invoke.waitForTaskToken"
+  bool wait_for_token = false;
   std::optional<int64_t> timeout_seconds;
   std::optional<JsonPath> timeout_seconds_path;
   std::optional<int64_t> heartbeat_seconds;

@@ -56,17 +56,26 @@ struct Execution::Frame {
   bool silent = false;  // inside a distributed Map: events go to the map run, not this history
   std::string task_token;
 
-  // The current state is a Parallel or Map: its children.
-  std::vector<int32_t> children;
-  std::vector<json::Value> results;
-  std::vector<json::Value> items;
-  size_t next_item = 0;
-  size_t running = 0;
-  size_t done = 0;
-  size_t failed = 0;
-  int64_t max_concurrency = 0;
-  int64_t tolerated_count = -1;
-  double tolerated_percentage = -1;
+  // The current state is a Parallel or Map: its children (allocated only for those states).
+  struct FanOut {
+    std::vector<int32_t> children;
+    std::vector<json::Value> results;
+    std::vector<json::Value> items;
+    size_t next_item = 0;
+    size_t running = 0;
+    size_t done = 0;
+    size_t failed = 0;
+    int64_t max_concurrency = 0;
+    int64_t tolerated_count = -1;
+    double tolerated_percentage = -1;
+  };
+  std::unique_ptr<FanOut> fan;
+  FanOut& fan_out() {
+    if (!fan) {
+      fan = std::make_unique<FanOut>();
+    }
+    return *fan;
+  }
 };
 
 namespace {
@@ -131,31 +140,6 @@ json::Value error_output(const Failure& f) {
 
 constexpr int64_t kNanos = 1'000'000'000;
 
-// "arn:aws:states:::lambda:invoke.waitForTaskToken" → ("lambda", "invoke.waitForTaskToken").
-std::pair<std::string, std::string> split_resource(const std::string& resource) {
-  size_t p = resource.find(":states:::");
-  if (p != std::string::npos) {
-    std::string rest = resource.substr(p + 10);
-    size_t c = rest.find(':');
-    if (c != std::string::npos) {
-      return {rest.substr(0, c), rest.substr(c + 1)};
-    }
-  }
-  if (resource.rfind("arn:", 0) == 0) {
-    // arn:aws:lambda:region:acct:function:name → lambda; activities → activity.
-    size_t a = resource.find(':', 4);
-    size_t b = a == std::string::npos ? a : resource.find(':', a + 1);
-    if (b != std::string::npos) {
-      std::string service = resource.substr(a + 1, b - a - 1);
-      if (resource.find(":activity:") != std::string::npos) {
-        return {"activity", resource};
-      }
-      return {service, resource};
-    }
-  }
-  return {"unknown", resource};
-}
-
 std::string region_of(const std::string& arn) {
   // arn:partition:service:region:...
   size_t a = arn.find(':');
@@ -170,6 +154,17 @@ std::string region_of(const std::string& arn) {
 }
 
 }  // namespace
+
+std::string ExecutionInfo::arn() const {
+  std::string out = machine->arn;
+  size_t p = out.find(":stateMachine:");
+  if (p != std::string::npos) {
+    out.replace(p, 14, express ? ":express:" : ":execution:");
+  }
+  out += ':';
+  out += name;
+  return out;
+}
 
 std::string_view execution_status_name(ExecutionStatus s) {
   switch (s) {
@@ -214,7 +209,7 @@ json::Value event_to_json(const HistoryEvent& e, bool parsed_payloads) {
   } else if (!e.details.is_null()) {
     json::Value d = e.details;
     if (!parsed_payloads) {
-      for (const char* key : {"input", "output"}) {
+      for (const char* key : {"input", "output", "parameters"}) {
         if (const json::Value* v = d.find(key)) {
           d.set(key, text_of(*v));
         }
@@ -258,17 +253,18 @@ void Execution::release_frame(int32_t f) {
   fr.input = json::Value();
   fr.effective = json::Value();
   fr.scope.reset();
-  fr.children.clear();
-  fr.results.clear();
-  fr.items.clear();
+  fr.fan.reset();
   free_frames_.push_back(f);
 }
 
 HistoryEvent& Execution::emit(Transition& out, std::string_view type, Frame* frame,
                               const StepEnvironment& env) {
   if (frame != nullptr && frame->silent) {
-    discarded_ = HistoryEvent();
-    return discarded_;
+    if (!discarded_) {
+      discarded_ = std::make_unique<HistoryEvent>();
+    }
+    *discarded_ = HistoryEvent();
+    return *discarded_;
   }
   HistoryEvent& e = out.events.emplace_back();
   e.type = type;
@@ -287,7 +283,7 @@ std::string Execution::token_for(uint64_t task_id, const StepEnvironment& env) {
   }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string t;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 2; ++i) {  // 128 bits
     uint64_t r = env.entropy->next_u64();
     for (int j = 0; j < 16; ++j) {
       t.push_back(kHex[(r >> (j * 4)) & 0xF]);
@@ -298,7 +294,7 @@ std::string Execution::token_for(uint64_t task_id, const StepEnvironment& env) {
 
 std::string Execution::map_run_arn(const State& s, const StepEnvironment& env) const {
   // arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:ID, derived from the machine's ARN.
-  std::string arn = info_.state_machine_arn;
+  std::string arn = info_.machine->arn;
   size_t p = arn.find(":stateMachine:");
   if (p != std::string::npos) {
     arn.replace(p, 14, ":mapRun:");
@@ -315,22 +311,25 @@ std::string Execution::map_run_arn(const State& s, const StepEnvironment& env) c
 json::Value Execution::context_object(const Frame& frame, const StepEnvironment& env) const {
   const State& s = frame.program->states[frame.state];
   std::vector<json::Member> exec;
-  exec.push_back(json::Member{"Id", json::Value(info_.execution_arn)});
+  exec.reserve(6);
+  exec.push_back(json::Member{"Id", json::Value(info_.arn())});
   exec.push_back(json::Member{"Input", info_.input});
-  exec.push_back(json::Member{"Name", json::Value(info_.execution_name)});
-  exec.push_back(json::Member{"RoleArn", json::Value(info_.role_arn)});
+  exec.push_back(json::Member{"Name", json::Value(info_.name)});
+  exec.push_back(json::Member{"RoleArn", json::Value(info_.machine->role_arn)});
   exec.push_back(json::Member{"StartTime", json::Value(format_timestamp(info_.start_time))});
   exec.push_back(json::Member{"RedriveCount", json::Value(0)});
   std::vector<json::Member> sm;
-  sm.push_back(json::Member{"Id", json::Value(info_.state_machine_arn)});
-  sm.push_back(json::Member{"Name", json::Value(info_.state_machine_name)});
+  sm.push_back(json::Member{"Id", json::Value(info_.machine->arn)});
+  sm.push_back(json::Member{"Name", json::Value(info_.machine->name)});
   std::vector<json::Member> st;
+  st.reserve(3);
   st.push_back(json::Member{"EnteredTime", json::Value(format_timestamp(env.now))});
   st.push_back(json::Member{"Name", json::Value(s.name)});
   if (frame.retry_count > 0) {
     st.push_back(json::Member{"RetryCount", json::Value(static_cast<int64_t>(frame.retry_count))});
   }
   std::vector<json::Member> ctx;
+  ctx.reserve(4);
   ctx.push_back(json::Member{"Execution", json::Value::object(std::move(exec))});
   ctx.push_back(json::Member{"StateMachine", json::Value::object(std::move(sm))});
   ctx.push_back(json::Member{"State", json::Value::object(std::move(st))});
@@ -352,9 +351,10 @@ void Execution::step(const Input& input, const StepEnvironment& env, Transition&
       }
       HistoryEvent& e = emit(out, "ExecutionStarted", nullptr, env);
       std::vector<json::Member> d;
+      d.reserve(3);
       d.push_back(json::Member{"input", info_.input});
       d.push_back(json::Member{"inputDetails", not_truncated()});
-      d.push_back(json::Member{"roleArn", json::Value(info_.role_arn)});
+      d.push_back(json::Member{"roleArn", json::Value(info_.machine->role_arn)});
       e.details = json::Value::object(std::move(d));
       int32_t root = new_frame(program_.get(), -1, 0);
       Frame& fr = *frames_[static_cast<size_t>(root)];
@@ -367,7 +367,7 @@ void Execution::step(const Input& input, const StepEnvironment& env, Transition&
         c.timer.fire_at = env.now + *program_->timeout_seconds * kNanos;
         out.commands.push_back(std::move(c));
       }
-      work_.push_back(Work{root, Action::Enter});
+      push_work(Work{root, Action::Enter});
       break;
     }
     case Input::Kind::TaskSucceeded:
@@ -392,6 +392,7 @@ void Execution::step(const Input& input, const StepEnvironment& env, Transition&
       error_ = input.error;
       cause_ = input.cause;
       work_.clear();
+      work_head_ = 0;
       return;
     }
   }
@@ -399,9 +400,12 @@ void Execution::step(const Input& input, const StepEnvironment& env, Transition&
 }
 
 void Execution::run(const StepEnvironment& env, Transition& out) {
-  while (!work_.empty() && status_ == ExecutionStatus::Running) {
-    Work w = work_.front();
-    work_.pop_front();
+  while (work_head_ < work_.size() && status_ == ExecutionStatus::Running) {
+    Work w = work_[work_head_++];
+    if (work_head_ == work_.size()) {
+      work_.clear();
+      work_head_ = 0;
+    }
     if (!frames_[static_cast<size_t>(w.frame)]->live) {
       continue;
     }
@@ -422,7 +426,7 @@ void Execution::enter_state(int32_t f, const StepEnvironment& env, Transition& o
   fr.entered_id = e.id;
   fr.retry_count = 0;
   fr.attempts.assign(s.retriers.size(), 0);
-  work_.push_back(Work{f, Action::Execute});
+  push_work(Work{f, Action::Execute});
 }
 
 Outcome<json::Value> Execution::apply_input_path(const Frame& frame, const State& s,
@@ -733,7 +737,7 @@ void Execution::transition(int32_t f, uint32_t next, json::Value output, json::V
   fr.state = next;
   fr.input = std::move(output);
   fr.effective = json::Value();
-  work_.push_back(Work{f, Action::Enter});
+  push_work(Work{f, Action::Enter});
 }
 
 void Execution::runtime_error(int32_t f, std::string detail, const StepEnvironment& env,
@@ -853,6 +857,7 @@ void Execution::finish_execution(ExecutionStatus status, json::Value output, Fai
   Frame* root = frames_.empty() ? nullptr : frames_[0].get();
   status_ = status;
   work_.clear();
+  work_head_ = 0;
   if (status == ExecutionStatus::Succeeded) {
     HistoryEvent& e = emit(out, "ExecutionSucceeded", root, env);
     std::vector<json::Member> d;
@@ -907,7 +912,6 @@ void Execution::start_task(int32_t f, const StepEnvironment& env, Transition& ou
     }
     params = std::move(p.value());
   }
-  fr.effective = params;
   RunTaskCommand cmd;
   cmd.task_id = task_id;
   cmd.resource = s.resource;
@@ -931,12 +935,14 @@ void Execution::start_task(int32_t f, const StepEnvironment& env, Transition& ou
       cmd.heartbeat_seconds = v->as_int();
     }
   }
-  auto [type, resource] = split_resource(s.resource);
+  const std::string& type = s.resource_type;
+  const std::string& resource = s.resource_name;
   {
     HistoryEvent& e = emit(out, "TaskScheduled", &fr, env);
     std::vector<json::Member> d;
-    d.push_back(json::Member{"parameters", text_of(params)});
-    d.push_back(json::Member{"region", json::Value(region_of(info_.state_machine_arn))});
+    d.reserve(6);
+    d.push_back(json::Member{"parameters", params});
+    d.push_back(json::Member{"region", json::Value(region_of(info_.machine->arn))});
     d.push_back(json::Member{"resource", json::Value(resource)});
     d.push_back(json::Member{"resourceType", json::Value(type)});
     if (cmd.timeout_seconds) {
@@ -974,10 +980,12 @@ void Execution::on_task_result(const Input& in, const StepEnvironment& env, Tran
   const State& s = fr.program->states[fr.state];
   fr.waiting_task = 0;
   fr.task_token.clear();
-  auto [type, resource] = split_resource(s.resource);
+  const std::string& type = s.resource_type;
+  const std::string& resource = s.resource_name;
   if (in.kind == Input::Kind::TaskSucceeded) {
     HistoryEvent& e = emit(out, "TaskSucceeded", &fr, env);
     std::vector<json::Member> d;
+    d.reserve(4);
     d.push_back(json::Member{"output", in.output});
     d.push_back(json::Member{"outputDetails", not_truncated()});
     d.push_back(json::Member{"resource", json::Value(resource)});
@@ -1105,7 +1113,7 @@ void Execution::on_timer(const Input& in, const StepEnvironment& env, Transition
     int32_t f = static_cast<int32_t>(i);
     if (fr.retry_pending) {
       fr.retry_pending = false;
-      work_.push_back(Work{f, Action::Execute});
+      push_work(Work{f, Action::Execute});
     } else {
       // A Wait state's time has come: its output is its effective input.
       complete_state(f, fr.effective, env, out);
@@ -1142,11 +1150,11 @@ void Execution::start_parallel(int32_t f, const StepEnvironment& env, Transition
   }
   fr.effective = effective.value();
   emit(out, "ParallelStateStarted", &fr, env);
-  fr.children.clear();
-  fr.results.assign(s.branches.size(), json::Value());
-  fr.done = 0;
-  fr.failed = 0;
-  fr.running = s.branches.size();
+  fr.fan_out().children.clear();
+  fr.fan_out().results.assign(s.branches.size(), json::Value());
+  fr.fan_out().done = 0;
+  fr.fan_out().failed = 0;
+  fr.fan_out().running = s.branches.size();
   for (size_t i = 0; i < s.branches.size(); ++i) {
     int32_t c = new_frame(s.branches[i].get(), f, static_cast<uint32_t>(i));
     Frame& child = *frames_[static_cast<size_t>(c)];
@@ -1156,8 +1164,8 @@ void Execution::start_parallel(int32_t f, const StepEnvironment& env, Transition
     child.scope = std::make_shared<VarScope>();
     child.scope->parent = parent.scope;
     child.last_id = parent.last_id;
-    parent.children.push_back(c);
-    work_.push_back(Work{c, Action::Enter});
+    parent.fan_out().children.push_back(c);
+    push_work(Work{c, Action::Enter});
   }
   if (s.branches.empty()) {
     complete_state(f, json::Value::array(), env, out);
@@ -1198,7 +1206,7 @@ void Execution::start_map(int32_t f, const StepEnvironment& env, Transition& out
                   env, out);
     return;
   }
-  fr.max_concurrency = s.max_concurrency;
+  fr.fan_out().max_concurrency = s.max_concurrency;
   if (s.max_concurrency_path) {
     auto v = s.max_concurrency_path->select(roots);
     if (!v || !v->is_int() || v->as_int() < 0) {
@@ -1210,14 +1218,14 @@ void Execution::start_map(int32_t f, const StepEnvironment& env, Transition& out
                     env, out);
       return;
     }
-    fr.max_concurrency = v->as_int();
+    fr.fan_out().max_concurrency = v->as_int();
   }
   {
     HistoryEvent& e = emit(out, "MapStateStarted", &fr, env);
     e.details = json::Value::object(
         {json::Member{"length", json::Value(static_cast<int64_t>(items.size()))}});
   }
-  fr.tolerated_count = s.tolerated_failure_count.value_or(-1);
+  fr.fan_out().tolerated_count = s.tolerated_failure_count.value_or(-1);
   if (s.tolerated_failure_count_path) {
     auto v = s.tolerated_failure_count_path->select(roots);
     if (!v || !v->is_int()) {
@@ -1234,9 +1242,9 @@ void Execution::start_map(int32_t f, const StepEnvironment& env, Transition& out
       runtime_error(f, "ToleratedFailureCount cannot be negative.", env, out);
       return;
     }
-    fr.tolerated_count = v->as_int();
+    fr.fan_out().tolerated_count = v->as_int();
   }
-  fr.tolerated_percentage = s.tolerated_failure_percentage.value_or(-1);
+  fr.fan_out().tolerated_percentage = s.tolerated_failure_percentage.value_or(-1);
   if (s.tolerated_failure_percentage_path) {
     auto v = s.tolerated_failure_percentage_path->select(roots);
     if (!v || !v->is_number()) {
@@ -1253,20 +1261,20 @@ void Execution::start_map(int32_t f, const StepEnvironment& env, Transition& out
       runtime_error(f, "ToleratedFailurePercentage must be between 0 and 100.", env, out);
       return;
     }
-    fr.tolerated_percentage = v->as_double();
+    fr.fan_out().tolerated_percentage = v->as_double();
   }
-  fr.items.assign(items.as_array().begin(), items.as_array().end());
-  fr.results.assign(fr.items.size(), json::Value());
-  fr.next_item = 0;
-  fr.running = 0;
-  fr.done = 0;
-  fr.failed = 0;
-  fr.children.clear();
+  fr.fan_out().items.assign(items.as_array().begin(), items.as_array().end());
+  fr.fan_out().results.assign(fr.fan_out().items.size(), json::Value());
+  fr.fan_out().next_item = 0;
+  fr.fan_out().running = 0;
+  fr.fan_out().done = 0;
+  fr.fan_out().failed = 0;
+  fr.fan_out().children.clear();
   if (s.distributed) {
     HistoryEvent& e = emit(out, "MapRunStarted", &fr, env);
     e.details = json::Value::object({json::Member{"mapRunArn", json::Value(map_run_arn(s, env))}});
   }
-  if (fr.items.empty()) {
+  if (fr.fan_out().items.empty()) {
     if (s.distributed) {
       emit(out, "MapRunSucceeded", &fr, env);
     }
@@ -1283,18 +1291,20 @@ void Execution::launch_map_iterations(int32_t f, const StepEnvironment& env, Tra
   while (true) {
     Frame& fr = *frames_[static_cast<size_t>(f)];
     const State& s = fr.program->states[fr.state];
-    int64_t limit =
-        fr.max_concurrency == 0 ? kInlineLimit : std::min(fr.max_concurrency, kInlineLimit);
-    if (fr.next_item >= fr.items.size() || static_cast<int64_t>(fr.running) >= limit) {
+    int64_t limit = fr.fan_out().max_concurrency == 0
+                        ? kInlineLimit
+                        : std::min(fr.fan_out().max_concurrency, kInlineLimit);
+    if (fr.fan_out().next_item >= fr.fan_out().items.size() ||
+        static_cast<int64_t>(fr.fan_out().running) >= limit) {
       return;
     }
-    size_t index = fr.next_item++;
-    json::Value item_input = fr.items[index];
+    size_t index = fr.fan_out().next_item++;
+    json::Value item_input = fr.fan_out().items[index];
     if (s.item_selector) {
       json::Value context = context_object(fr, env);
       std::vector<json::Member> item;
       item.push_back(json::Member{"Index", json::Value(static_cast<int64_t>(index))});
-      item.push_back(json::Member{"Value", fr.items[index]});
+      item.push_back(json::Member{"Value", fr.fan_out().items[index]});
       context.set(
           "Map", json::Value::object({json::Member{"Item", json::Value::object(std::move(item))}}));
       PathRoots roots{&fr.effective, &context, fr.scope.get()};
@@ -1319,22 +1329,22 @@ void Execution::launch_map_iterations(int32_t f, const StepEnvironment& env, Tra
     child.scope = std::make_shared<VarScope>();
     child.scope->parent = parent.scope;
     child.last_id = parent.last_id;
-    parent.children.push_back(c);
-    ++parent.running;
-    work_.push_back(Work{c, Action::Enter});
+    parent.fan_out().children.push_back(c);
+    ++parent.fan_out().running;
+    push_work(Work{c, Action::Enter});
   }
 }
 
 void Execution::abort_children(int32_t f) {
   Frame& fr = *frames_[static_cast<size_t>(f)];
-  for (int32_t c : fr.children) {
+  for (int32_t c : fr.fan_out().children) {
     Frame& child = *frames_[static_cast<size_t>(c)];
     if (child.live) {
       abort_children(c);
       release_frame(c);
     }
   }
-  fr.children.clear();
+  fr.fan_out().children.clear();
 }
 
 void Execution::child_done(int32_t parent, int32_t child, bool ok, json::Value output,
@@ -1344,7 +1354,9 @@ void Execution::child_done(int32_t parent, int32_t child, bool ok, json::Value o
   Frame& cf = *frames_[static_cast<size_t>(child)];
   uint32_t slot = cf.slot;
   int64_t child_last = cf.last_id;
-  pf.children.erase(std::remove(pf.children.begin(), pf.children.end(), child), pf.children.end());
+  pf.fan_out().children.erase(
+      std::remove(pf.fan_out().children.begin(), pf.fan_out().children.end(), child),
+      pf.fan_out().children.end());
   release_frame(child);
   pf.last_id = std::max(pf.last_id, child_last);
 
@@ -1354,13 +1366,13 @@ void Execution::child_done(int32_t parent, int32_t child, bool ok, json::Value o
       fail_state(parent, std::move(failure), env, out, "ParallelStateFailed");
       return;
     }
-    pf.results[slot] = std::move(output);
-    if (++pf.done < s.branches.size()) {
+    pf.fan_out().results[slot] = std::move(output);
+    if (++pf.fan_out().done < s.branches.size()) {
       return;
     }
   } else {
-    --pf.running;
-    ++pf.done;
+    --pf.fan_out().running;
+    ++pf.fan_out().done;
     if (!s.distributed) {
       HistoryEvent& e = emit(out, ok ? "MapIterationSucceeded" : "MapIterationFailed", &pf, env);
       e.details =
@@ -1368,16 +1380,17 @@ void Execution::child_done(int32_t parent, int32_t child, bool ok, json::Value o
                                json::Member{"name", json::Value(s.name)}});
     }
     if (ok) {
-      pf.results[slot] = std::move(output);
+      pf.fan_out().results[slot] = std::move(output);
     } else {
-      ++pf.failed;
+      ++pf.fan_out().failed;
       bool tolerated = false;
-      if (pf.tolerated_count >= 0 && static_cast<int64_t>(pf.failed) <= pf.tolerated_count) {
+      if (pf.fan_out().tolerated_count >= 0 &&
+          static_cast<int64_t>(pf.fan_out().failed) <= pf.fan_out().tolerated_count) {
         tolerated = true;
       }
-      if (pf.tolerated_percentage >= 0 &&
-          static_cast<double>(pf.failed) * 100.0 <=
-              pf.tolerated_percentage * static_cast<double>(pf.items.size())) {
+      if (pf.fan_out().tolerated_percentage >= 0 &&
+          static_cast<double>(pf.fan_out().failed) * 100.0 <=
+              pf.fan_out().tolerated_percentage * static_cast<double>(pf.fan_out().items.size())) {
         tolerated = true;
       }
       if (!tolerated) {
@@ -1386,16 +1399,16 @@ void Execution::child_done(int32_t parent, int32_t child, bool ok, json::Value o
           emit(out, "MapRunFailed", &pf, env);
         }
 
-        if (pf.tolerated_count >= 0 || pf.tolerated_percentage >= 0) {
+        if (pf.fan_out().tolerated_count >= 0 || pf.fan_out().tolerated_percentage >= 0) {
           failure = Failure{"States.ExceedToleratedFailureThreshold",
                             "The specified tolerated failure threshold was exceeded"};
         }
         fail_state(parent, std::move(failure), env, out, "MapStateFailed");
         return;
       }
-      pf.results[slot] = error_output(failure);
+      pf.fan_out().results[slot] = error_output(failure);
     }
-    if (pf.done < pf.items.size()) {
+    if (pf.fan_out().done < pf.fan_out().items.size()) {
       launch_map_iterations(parent, env, out);
       return;
     }
@@ -1405,9 +1418,9 @@ void Execution::child_done(int32_t parent, int32_t child, bool ok, json::Value o
     emit(out, "MapStateSucceeded", &pf, env);
   }
 
-  json::Value result = json::Value::array(std::move(pf.results));
-  pf.results.clear();
-  pf.items.clear();
+  json::Value result = json::Value::array(std::move(pf.fan_out().results));
+  pf.fan_out().results.clear();
+  pf.fan_out().items.clear();
   if (s.result_selector) {
     PathRoots roots{&result, nullptr, pf.scope.get()};
     json::Value context;

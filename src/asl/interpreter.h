@@ -10,7 +10,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -88,15 +87,24 @@ struct Input {
 enum class ExecutionStatus : uint8_t { Running, Succeeded, Failed, TimedOut, Aborted };
 std::string_view execution_status_name(ExecutionStatus s);
 
-// Fixed facts about one execution (the context object's Execution and StateMachine parts).
+// Facts shared by every execution of one state machine version.
+struct MachineInfo {
+  std::string arn = "arn:aws:states:us-east-1:000000000000:stateMachine:machine";
+  std::string name = "machine";
+  std::string role_arn = "arn:aws:iam::000000000000:role/machine";
+};
+
+// Fixed facts about one execution (the context object's Execution and StateMachine parts). The
+// machine's part is shared and the execution's ARN derived, so a parked execution stays small.
 struct ExecutionInfo {
-  std::string execution_arn;
-  std::string execution_name;
-  std::string state_machine_arn;
-  std::string state_machine_name;
-  std::string role_arn;
+  std::shared_ptr<const MachineInfo> machine = std::make_shared<const MachineInfo>();
+  std::string name = "execution";
+  bool express = false;  // express ARNs: ...:express:MACHINE:NAME
   EpochNanos start_time = 0;
   json::Value input;
+
+  // arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME (or :express:).
+  std::string arn() const;
 };
 
 // Issues task tokens for .waitForTaskToken tasks; the durable engine makes them authenticated.
@@ -140,6 +148,7 @@ class Execution {
   };
 
   void run(const StepEnvironment& env, Transition& out);
+  void push_work(Work w) { work_.push_back(w); }
   HistoryEvent& emit(Transition& out, std::string_view type, Frame* frame,
                      const StepEnvironment& env);
   void enter_state(int32_t f, const StepEnvironment& env, Transition& out);
@@ -189,9 +198,12 @@ class Execution {
   uint64_t next_wait_id_ = 1;
   std::vector<std::unique_ptr<Frame>> frames_;
   std::vector<int32_t> free_frames_;
-  std::deque<Work> work_;
+  // FIFO of pending actions: a vector and a head index, because a parked execution must hold
+  // next to nothing (std::deque keeps a 512-byte block).
+  std::vector<Work> work_;
+  size_t work_head_ = 0;
   // Events of a distributed Map's iterations belong to its map run, not to this history.
-  HistoryEvent discarded_;
+  std::unique_ptr<HistoryEvent> discarded_;
 };
 
 // Default task-failure text for a task whose handler is missing in in-memory runs.

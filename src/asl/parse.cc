@@ -140,6 +140,32 @@ bool known_integration(std::string_view service_action) {
   return std::find(kKnown.begin(), kKnown.end(), service_action) != kKnown.end();
 }
 
+// "arn:aws:states:::lambda:invoke.waitForTaskToken" → ("lambda", "invoke.waitForTaskToken");
+// a Lambda function or activity ARN keeps the whole ARN as the resource.
+void split_resource(State& s) {
+  const std::string& r = s.resource;
+  s.wait_for_token = r.size() > 17 && r.compare(r.size() - 17, 17, ".waitForTaskToken") == 0;
+  size_t p = r.find(":states:::");
+  if (p != std::string::npos) {
+    std::string rest = r.substr(p + 10);
+    size_t c = rest.find(':');
+    if (c != std::string::npos) {
+      s.resource_type = rest.substr(0, c);
+      s.resource_name = rest.substr(c + 1);
+      return;
+    }
+  }
+  s.resource_name = r;
+  size_t a = r.find(':', 4);
+  size_t b = a == std::string::npos ? a : r.find(':', a + 1);
+  if (r.rfind("arn:", 0) == 0 && b != std::string::npos) {
+    s.resource_type =
+        r.find(":activity:") != std::string::npos ? "activity" : r.substr(a + 1, b - a - 1);
+  } else {
+    s.resource_type = "unknown";
+  }
+}
+
 class DefinitionParser {
  public:
   DefinitionParser(const ParseOptions& options, Diagnostics& diags)
@@ -561,6 +587,7 @@ class DefinitionParser {
     }
     s.resource = std::string(r->as_string());
     check_resource(s, loc);
+    split_resource(s);
     if (const json::Value* t = v.find("TimeoutSeconds")) {
       if (is_jsonata_expr(*t)) {
         s.credentials = s.credentials;  // evaluated by the JSONata layer at run time

@@ -278,14 +278,13 @@ CaseResult run_execution_case(const json::Value& c, const Matcher& m, bool check
     return r;
   }
   asl::ExecutionInfo info;
-  info.state_machine_name = "conformance";
-  info.state_machine_arn = "arn:aws:states:us-east-1:111111111111:stateMachine:conformance";
-  info.execution_name = "case";
-  info.execution_arn = opts.express
-                           ? "arn:aws:states:us-east-1:111111111111:express:conformance:case:"
-                             "0f0e0d0c-0b0a-4908-8706-050403020100"
-                           : "arn:aws:states:us-east-1:111111111111:execution:conformance:case";
-  info.role_arn = "arn:aws:iam::111111111111:role/conformance";
+  auto machine = std::make_shared<asl::MachineInfo>();
+  machine->name = "conformance";
+  machine->arn = "arn:aws:states:us-east-1:111111111111:stateMachine:conformance";
+  machine->role_arn = "arn:aws:iam::111111111111:role/conformance";
+  info.machine = machine;
+  info.express = opts.express;
+  info.name = opts.express ? "case:0f0e0d0c-0b0a-4908-8706-050403020100" : "case";
   if (const json::Value* in = c.find("input")) {
     info.input = *in;
   }

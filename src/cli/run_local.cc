@@ -108,11 +108,12 @@ int run(const RunLocalArgs& args) {
     return it->second;
   };
   asl::ExecutionInfo info;
-  info.state_machine_name = "local";
-  info.state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:local";
-  info.execution_name = "run-local";
-  info.execution_arn = "arn:aws:states:us-east-1:000000000000:execution:local:run-local";
-  info.role_arn = "arn:aws:iam::000000000000:role/run-local";
+  auto machine = std::make_shared<asl::MachineInfo>();
+  machine->name = "local";
+  machine->arn = "arn:aws:states:us-east-1:000000000000:stateMachine:local";
+  machine->role_arn = "arn:aws:iam::000000000000:role/run-local";
+  info.machine = machine;
+  info.name = "run-local";
   info.input = input.value;
   asl::LocalRunOptions options;
   options.start_time = std::chrono::duration_cast<std::chrono::nanoseconds>(

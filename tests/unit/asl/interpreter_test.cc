@@ -21,8 +21,7 @@ std::shared_ptr<const Program> program(std::string_view definition) {
 
 ExecutionInfo info(std::string_view input) {
   ExecutionInfo i;
-  i.execution_arn = "arn:aws:states:us-east-1:000000000000:execution:m:e";
-  i.state_machine_arn = "arn:aws:states:us-east-1:000000000000:stateMachine:m";
+  i.name = "e";
   i.input = j(input);
   return i;
 }
