@@ -236,7 +236,7 @@ std::vector<Val> Signature::validate(const std::vector<Val>& args, const Val& co
       if (p.type == 'a') {
         Val arg;
         if (single != 'm') {
-          arg = args[arg_index];
+          arg = arg_index < args.size() ? args[arg_index] : Val();
           bool ok = true;
           if (!p.subtype.empty()) {
             if (single != 'a' && match != p.subtype) {
@@ -267,7 +267,7 @@ std::vector<Val> Signature::validate(const std::vector<Val>& args, const Val& co
         out.push_back(arg);
         ++arg_index;
       } else {
-        out.push_back(args[arg_index]);
+        out.push_back(arg_index < args.size() ? args[arg_index] : Val());
         ++arg_index;
       }
     }

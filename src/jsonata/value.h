@@ -37,22 +37,8 @@ struct HeapObj {
   virtual ~HeapObj() = default;
 };
 
-struct ArrayData final : HeapObj {
-  std::vector<Val> items;
-  // A range [a..b] stays lazy until something needs the elements (ranges may hold 10^7 numbers).
-  bool is_range = false;
-  double range_start = 0;
-  size_t range_len = 0;
-};
-
-struct ObjectData final : HeapObj {
-  std::vector<std::pair<std::string, Val>> members;
-  // Built once an object grows past a few members so grouping and lookups stay linear overall.
-  std::unordered_map<std::string, size_t> index;
-  const Val* find(std::string_view key) const;
-  void set(std::string key, Val v);
-  bool erase(std::string_view key);
-};
+struct ArrayData;
+struct ObjectData;
 
 class Val {
  public:
@@ -121,20 +107,7 @@ class Val {
   Val get(std::string_view key) const;  // undefined when absent
   bool has(std::string_view key) const;
   template <typename F>
-  void for_each_member(F&& f) const {
-    if (type_ != Type::Object) {
-      return;
-    }
-    if (h_) {
-      for (const auto& [k, v] : static_cast<const ObjectData*>(h_.get())->members) {
-        f(std::string_view(k), v);
-      }
-    } else {
-      for (const auto& m : j_.as_object()) {
-        f(std::string_view(m.key), from_json(m.value));
-      }
-    }
-  }
+  void for_each_member(F&& f) const;
   size_t object_size() const;
   // Mutable internal object storage (converts json-backed objects, clones when shared).
   ObjectData& obj();
@@ -152,6 +125,39 @@ class Val {
   json::Value j_;
   std::shared_ptr<HeapObj> h_;
 };
+
+struct ArrayData final : HeapObj {
+  std::vector<Val> items;
+  // A range [a..b] stays lazy until something needs the elements (ranges may hold 10^7 numbers).
+  bool is_range = false;
+  double range_start = 0;
+  size_t range_len = 0;
+};
+
+struct ObjectData final : HeapObj {
+  std::vector<std::pair<std::string, Val>> members;
+  // Built once an object grows past a few members so grouping and lookups stay linear overall.
+  std::unordered_map<std::string, size_t> index;
+  const Val* find(std::string_view key) const;
+  void set(std::string key, Val v);
+  bool erase(std::string_view key);
+};
+
+template <typename F>
+void Val::for_each_member(F&& f) const {
+  if (type_ != Type::Object) {
+    return;
+  }
+  if (h_) {
+    for (const auto& [k, v] : static_cast<const ObjectData*>(h_.get())->members) {
+      f(std::string_view(k), v);
+    }
+  } else {
+    for (const auto& m : j_.as_object()) {
+      f(std::string_view(m.key), from_json(m.value));
+    }
+  }
+}
 
 // JSON conversion of a result (functions become "" like JSON.stringify with jsonata's replacer is
 // not applied here: they are dropped from objects and become null in arrays).
