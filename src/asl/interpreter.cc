@@ -480,12 +480,6 @@ void Execution::execute_state(int32_t f, const StepEnvironment& env, Transition&
         env, out);
     return;
   }
-  json::Value context;
-  if (s.uses_context) {
-    context = context_object(fr, env);
-  }
-  const json::Value* ctx = s.uses_context ? &context : nullptr;
-
   switch (s.type) {
     case StateType::Task:
       start_task(f, env, out);
@@ -502,6 +496,11 @@ void Execution::execute_state(int32_t f, const StepEnvironment& env, Transition&
     default:
       break;
   }
+  json::Value context;
+  if (s.uses_context) {
+    context = context_object(fr, env);
+  }
+  const json::Value* ctx = s.uses_context ? &context : nullptr;
 
   auto effective = apply_input_path(fr, s, fr.input, ctx);
   if (!effective.ok()) {
@@ -673,11 +672,13 @@ void Execution::complete_state(int32_t f, json::Value result, const StepEnvironm
                                Transition& out) {
   Frame& fr = *frames_[static_cast<size_t>(f)];
   const State& s = fr.program->states[fr.state];
+  // Only Assign and OutputPath can read the context object here.
   json::Value context;
-  if (s.uses_context) {
+  bool need_context = s.uses_context && (s.assign || s.output_path.path);
+  if (need_context) {
     context = context_object(fr, env);
   }
-  const json::Value* ctx = s.uses_context ? &context : nullptr;
+  const json::Value* ctx = need_context ? &context : nullptr;
 
   json::Value assigned;
   if (s.assign) {
