@@ -31,7 +31,9 @@ double to_double(std::string_view text) {
 }
 
 // -0 is folded into 0, which simdjson reports as the integer 0.
-std::string number_key(double d) { return std::to_string(d == 0 ? 0.0 : d); }
+std::string number_key(double d) {
+  return std::to_string(d == 0 ? 0.0 : d);
+}
 
 void walk(simdjson::dom::element e, std::vector<std::string>& path, PathTrie& trie,
           std::vector<Leaf>& leaves, int depth) {
