@@ -87,7 +87,10 @@ class Val {
 
   bool as_bool() const { return n_ != 0; }
   double as_number() const { return n_; }
-  std::string_view as_string() const { return j_.as_string(); }
+  // Empty for non-strings, so library code never trips on an unexpected undefined argument.
+  std::string_view as_string() const {
+    return type_ == Type::String ? j_.as_string() : std::string_view();
+  }
 
   // Arrays.
   uint8_t flags() const { return flags_; }
