@@ -16,9 +16,9 @@ namespace signoff::asl {
 class Condition {
  public:
   // Compiles one rule object. For a top-level rule (an element of Choices) `top_level` is true and
-  // the keys Next, Assign and Comment are allowed (and otherwise ignored here); nested rules (inside
-  // And/Or/Not) must not have Next. Problems add AWS's diagnostics at `location` (for example
-  // /States/Check/Choices/0) and give nullopt.
+  // the keys Next, Assign and Comment are allowed (and otherwise ignored here); nested rules
+  // (inside And/Or/Not) must not have Next. Problems add AWS's diagnostics at `location` (for
+  // example /States/Check/Choices/0) and give nullopt.
   static std::optional<Condition> compile(const json::Value& rule, std::string_view location,
                                           bool top_level, Diagnostics& diagnostics);
 

@@ -16,7 +16,8 @@ struct Diagnostic {
 using Diagnostics = std::vector<Diagnostic>;
 
 inline void add_schema_error(Diagnostics& d, std::string message, std::string location) {
-  d.push_back(Diagnostic{"ERROR", "SCHEMA_VALIDATION_FAILED", std::move(message), std::move(location)});
+  d.push_back(
+      Diagnostic{"ERROR", "SCHEMA_VALIDATION_FAILED", std::move(message), std::move(location)});
 }
 
 }  // namespace signoff::asl

@@ -24,7 +24,7 @@ inline Failure runtime_failure(std::string cause) {
 template <typename T>
 class Outcome {
  public:
-  Outcome(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
+  Outcome(T value) : v_(std::move(value)) {}            // NOLINT(google-explicit-constructor)
   Outcome(Failure failure) : v_(std::move(failure)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }

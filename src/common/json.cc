@@ -56,9 +56,13 @@ Value::Value(std::string_view s) : tag_(Tag::SmallString), sso_len_(0), i_(0) {
   s_ = rep;
 }
 
-Value Value::array() { return array(std::vector<Value>()); }
+Value Value::array() {
+  return array(std::vector<Value>());
+}
 
-Value Value::object() { return object(std::vector<Member>()); }
+Value Value::object() {
+  return object(std::vector<Member>());
+}
 
 Value Value::array(std::vector<Value> items) {
   Value v;
@@ -144,7 +148,9 @@ Value& Value::operator=(Value&& other) noexcept {
   return *this;
 }
 
-Value::~Value() { release(); }
+Value::~Value() {
+  release();
+}
 
 Kind Value::kind() const noexcept {
   switch (tag_) {
@@ -272,13 +278,15 @@ bool Value::erase(std::string_view key) {
     return false;
   }
   auto& members = mutable_object();
-  members.erase(std::remove_if(members.begin(), members.end(),
-                               [&](const Member& m) { return m.key == key; }),
-                members.end());
+  members.erase(
+      std::remove_if(members.begin(), members.end(), [&](const Member& m) { return m.key == key; }),
+      members.end());
   return true;
 }
 
-void Value::push_back(Value v) { mutable_array().push_back(std::move(v)); }
+void Value::push_back(Value v) {
+  mutable_array().push_back(std::move(v));
+}
 
 bool operator==(const Value& a, const Value& b) noexcept {
   if (a.is_number() && b.is_number()) {
@@ -685,7 +693,9 @@ class Parser {
 
 }  // namespace
 
-ParseResult parse(std::string_view text, size_t max_depth) { return Parser(text, max_depth).run(); }
+ParseResult parse(std::string_view text, size_t max_depth) {
+  return Parser(text, max_depth).run();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Serializer

@@ -37,12 +37,12 @@ class Value {
   Value() noexcept : tag_(Tag::Null), sso_len_(0), i_(0) {}
   Value(std::nullptr_t) noexcept : Value() {}  // NOLINT(google-explicit-constructor)
   Value(bool b) noexcept : tag_(Tag::Bool), sso_len_(0), i_(0) { b_ = b; }  // NOLINT
-  Value(int v) noexcept : Value(static_cast<int64_t>(v)) {}                  // NOLINT
-  Value(int64_t v) noexcept : tag_(Tag::Int), sso_len_(0), i_(v) {}          // NOLINT
-  Value(double v) noexcept : tag_(Tag::Double), sso_len_(0), d_(v) {}        // NOLINT
-  Value(std::string_view s);                                                  // NOLINT
-  Value(const char* s) : Value(std::string_view(s)) {}                        // NOLINT
-  Value(const std::string& s) : Value(std::string_view(s)) {}                 // NOLINT
+  Value(int v) noexcept : Value(static_cast<int64_t>(v)) {}                 // NOLINT
+  Value(int64_t v) noexcept : tag_(Tag::Int), sso_len_(0), i_(v) {}         // NOLINT
+  Value(double v) noexcept : tag_(Tag::Double), sso_len_(0), d_(v) {}       // NOLINT
+  Value(std::string_view s);                                                // NOLINT
+  Value(const char* s) : Value(std::string_view(s)) {}                      // NOLINT
+  Value(const std::string& s) : Value(std::string_view(s)) {}               // NOLINT
   // Pointers other than const char* must not silently become bool.
   template <typename T>
   Value(T*) = delete;

@@ -1,16 +1,28 @@
 #include "common/json.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
+
+#include <gtest/gtest.h>
 
 namespace signoff::json {
 namespace {
 
 TEST(Json, RoundTripsCompactText) {
-  const char* cases[] = {"null", "true", "false", "0", "-12", "1.5", "\"x\"", "[]", "{}",
-                         "[1,[2,{\"a\":null}]]", "{\"a\":1,\"b\":\"a long string over the inline limit\"}",
-                         "\"tab\\there\\u0001\"", "9223372036854775807", "1.0E20", "-2.5E-7"};
+  const char* cases[] = {"null",
+                         "true",
+                         "false",
+                         "0",
+                         "-12",
+                         "1.5",
+                         "\"x\"",
+                         "[]",
+                         "{}",
+                         "[1,[2,{\"a\":null}]]",
+                         "{\"a\":1,\"b\":\"a long string over the inline limit\"}",
+                         "\"tab\\there\\u0001\"",
+                         "9223372036854775807",
+                         "1.0E20",
+                         "-2.5E-7"};
   for (const char* text : cases) {
     ParseResult r = parse(text);
     ASSERT_TRUE(r.ok()) << text << ": " << r.error;
