@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -71,58 +70,64 @@ class Matcher {
     if (expected == actual) {
       return true;
     }
-    // Build a regex where each token stands for any text.
-    std::string pattern;
-    bool any_token = false;
-    size_t i = 0;
-    auto escape = [](char c) {
-      static const std::string kSpecial = R"(\^$.|?*+()[]{}/)";
-      return kSpecial.find(c) != std::string::npos ? std::string("\\") + c : std::string(1, c);
-    };
+    // Split the expected text into literal segments around placeholder tokens; each token stands
+    // for any text.
     std::vector<std::string> words = {"arn:<partition>:", "111111111111", "snf_role_arn",
                                       "datetime",         "timestamp",    "date"};
     for (const std::string& w : extra_) {
       words.push_back(w);
     }
+    std::vector<std::string> segments(1);
+    bool any_token = false;
+    size_t i = 0;
     while (i < expected.size()) {
-      bool matched = false;
+      size_t token_len = 0;
       if (expected[i] == '<') {
         size_t close = expected.find('>', i);
         if (close != std::string_view::npos) {
           std::string_view tok = expected.substr(i, close - i + 1);
           if (tok.find(' ') == std::string_view::npos &&
               tok.find('<', 1) == std::string_view::npos) {
-            pattern += "[\\s\\S]*";
-            i = close + 1;
-            any_token = true;
-            matched = true;
+            token_len = tok.size();
           }
         }
       }
-      if (!matched) {
+      if (token_len == 0) {
         for (const std::string& w : words) {
           if (expected.substr(i, w.size()) == w) {
-            pattern += "[\\s\\S]*";
-            i += w.size();
-            any_token = true;
-            matched = true;
+            token_len = w.size();
             break;
           }
         }
       }
-      if (!matched) {
-        pattern += escape(expected[i]);
+      if (token_len > 0) {
+        segments.emplace_back();
+        any_token = true;
+        i += token_len;
+      } else {
+        segments.back().push_back(expected[i]);
         ++i;
       }
     }
-    if (!any_token) {
+    return any_token && wildcard_match(segments, actual);
+  }
+
+  // segments[0] must start the text, the last must end it, the others appear in order between.
+  static bool wildcard_match(const std::vector<std::string>& segments, std::string_view text) {
+    const std::string& first = segments.front();
+    const std::string& last = segments.back();
+    if (text.substr(0, first.size()) != first) {
       return false;
     }
-    try {
-      return std::regex_match(actual.begin(), actual.end(), std::regex(pattern));
-    } catch (const std::regex_error&) {
-      return false;
+    size_t pos = first.size();
+    for (size_t k = 1; k + 1 < segments.size(); ++k) {
+      size_t at = text.find(segments[k], pos);
+      if (at == std::string_view::npos) {
+        return false;
+      }
+      pos = at + segments[k].size();
     }
+    return text.size() >= pos + last.size() && text.substr(text.size() - last.size()) == last;
   }
 
   // Returns an empty string when equal, else the path of the first difference with both sides.
