@@ -447,6 +447,41 @@ Outcome<json::Value> Execution::apply_input_path(const Frame& frame, const State
   return std::move(*v);
 }
 
+// ResultPath: where a state's result goes in its raw input (absent: replaces it; null: discarded).
+Outcome<json::Value> Execution::apply_result_path(const Frame& fr, const OptionalPath& result_path,
+                                                  json::Value result) {
+  if (!result_path.present) {
+    return result;
+  }
+  if (result_path.is_null) {
+    return fr.input;
+  }
+  std::string error;
+  auto merged = assign_at(fr.input, *result_path.path, std::move(result), &error);
+  if (!merged) {
+    return runtime_failure(std::move(error));
+  }
+  return std::move(*merged);
+}
+
+// OutputPath: the part of the output passed on (absent: all of it; null: {}).
+Outcome<json::Value> Execution::apply_output_path(const Frame& fr, const State& s,
+                                                  json::Value output, const json::Value* context) {
+  if (!s.output_path.present) {
+    return output;
+  }
+  if (s.output_path.is_null) {
+    return json::Value::object();
+  }
+  PathRoots roots{&output, context, fr.scope.get()};
+  auto v = s.output_path.path->select(roots);
+  if (!v) {
+    return runtime_failure("Invalid path '" + s.output_path.path->text() +
+                           "' : No results for path: " + s.output_path.path->normalized());
+  }
+  return std::move(*v);
+}
+
 Outcome<json::Value> Execution::assign_variables(int32_t f, const PayloadTemplate* assign,
                                                  const json::Value& dollar,
                                                  const json::Value* context,
@@ -527,22 +562,12 @@ void Execution::execute_state(int32_t f, const StepEnvironment& env, Transition&
     }
     case StateType::Succeed: {
       json::Value output = std::move(effective.value());
-      if (s.output_path.present) {
-        if (s.output_path.is_null) {
-          output = json::Value::object();
-        } else {
-          PathRoots roots{&output, ctx, fr.scope.get()};
-          auto v = s.output_path.path->select(roots);
-          if (!v) {
-            runtime_error(f,
-                          "Invalid path '" + s.output_path.path->text() +
-                              "' : No results for path: " + s.output_path.path->normalized(),
-                          env, out);
-            return;
-          }
-          output = std::move(*v);
-        }
+      auto shaped = apply_output_path(fr, s, std::move(output), ctx);
+      if (!shaped.ok()) {
+        runtime_error(f, shaped.failure().cause, env, out);
+        return;
       }
+      output = std::move(shaped.value());
       HistoryEvent& e = emit(out, kExitedNames[static_cast<size_t>(s.type)], &fr, env);
       e.state = &s;
       e.payload = output;
@@ -637,22 +662,12 @@ void Execution::execute_state(int32_t f, const StepEnvironment& env, Transition&
         assigned = std::move(a.value());
       }
       json::Value output = std::move(effective.value());
-      if (s.output_path.present) {
-        if (s.output_path.is_null) {
-          output = json::Value::object();
-        } else {
-          PathRoots out_roots{&output, ctx, fr.scope.get()};
-          auto v = s.output_path.path->select(out_roots);
-          if (!v) {
-            runtime_error(f,
-                          "Invalid path '" + s.output_path.path->text() +
-                              "' : No results for path: " + s.output_path.path->normalized(),
-                          env, out);
-            return;
-          }
-          output = std::move(*v);
-        }
+      auto shaped = apply_output_path(fr, s, std::move(output), ctx);
+      if (!shaped.ok()) {
+        runtime_error(f, shaped.failure().cause, env, out);
+        return;
       }
+      output = std::move(shaped.value());
       transition(f, next, std::move(output), std::move(assigned), env, out);
       return;
     }
@@ -690,36 +705,18 @@ void Execution::complete_state(int32_t f, json::Value result, const StepEnvironm
     assigned = std::move(a.value());
   }
 
-  json::Value output;
-  if (!s.result_path.present) {
-    output = std::move(result);
-  } else if (s.result_path.is_null) {
-    output = fr.input;
-  } else {
-    std::string error;
-    auto merged = assign_at(fr.input, *s.result_path.path, std::move(result), &error);
-    if (!merged) {
-      runtime_error(f, error, env, out);
-      return;
-    }
-    output = std::move(*merged);
+  auto merged = apply_result_path(fr, s.result_path, std::move(result));
+  if (!merged.ok()) {
+    runtime_error(f, merged.failure().cause, env, out);
+    return;
   }
-  if (s.output_path.present) {
-    if (s.output_path.is_null) {
-      output = json::Value::object();
-    } else {
-      PathRoots roots{&output, ctx, fr.scope.get()};
-      auto v = s.output_path.path->select(roots);
-      if (!v) {
-        runtime_error(f,
-                      "Invalid path '" + s.output_path.path->text() +
-                          "' : No results for path: " + s.output_path.path->normalized(),
-                      env, out);
-        return;
-      }
-      output = std::move(*v);
-    }
+  json::Value output = std::move(merged.value());
+  auto shaped = apply_output_path(fr, s, std::move(output), ctx);
+  if (!shaped.ok()) {
+    runtime_error(f, shaped.failure().cause, env, out);
+    return;
   }
+  output = std::move(shaped.value());
   transition(f, s.end ? kNoState : s.next, std::move(output), std::move(assigned), env, out);
 }
 
@@ -810,20 +807,12 @@ void Execution::fail_state(int32_t f, Failure failure, const StepEnvironment& en
       }
       assigned = std::move(a.value());
     }
-    json::Value output;
-    if (!c.result_path.present) {
-      output = std::move(err);
-    } else if (c.result_path.is_null) {
-      output = fr.input;
-    } else {
-      std::string error;
-      auto merged = assign_at(fr.input, *c.result_path.path, std::move(err), &error);
-      if (!merged) {
-        runtime_error(f, error, env, out);
-        return;
-      }
-      output = std::move(*merged);
+    auto merged = apply_result_path(fr, c.result_path, std::move(err));
+    if (!merged.ok()) {
+      runtime_error(f, merged.failure().cause, env, out);
+      return;
     }
+    json::Value output = std::move(merged.value());
     transition(f, c.next, std::move(output), std::move(assigned), env, out);
     return;
   }

@@ -181,6 +181,10 @@ class Execution {
   std::string map_run_arn(const State& s, const StepEnvironment& env) const;
   Outcome<json::Value> apply_input_path(const Frame& frame, const State& s,
                                         const json::Value& input, const json::Value* context);
+  Outcome<json::Value> apply_result_path(const Frame& fr, const OptionalPath& result_path,
+                                         json::Value result);
+  Outcome<json::Value> apply_output_path(const Frame& fr, const State& s, json::Value output,
+                                         const json::Value* context);
   Outcome<json::Value> assign_variables(int32_t f, const PayloadTemplate* assign,
                                         const json::Value& dollar, const json::Value* context,
                                         const StepEnvironment& env);
