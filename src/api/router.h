@@ -1,0 +1,202 @@
+// From an HTTP request to an AWS service operation, and back to the protocol's envelope.
+//
+// Services register their operations; a handler receives the decoded request and returns (or
+// later replies with) a result or an AwsError. The router renders success envelopes, errors,
+// request ids, and turns an escaping exception into a 500 InternalFailure.
+//
+//   Router router({.default_region = "us-east-1"});
+//   router.add_json_service("states", "AWSStepFunctions", JsonVersion::V1_0,
+//                           "com.amazonaws.swf.service.v2.model",
+//       {{"ListStateMachines",
+//         [&](const RequestContext& ctx, const json::Value& body) -> Result<json::Value> {
+//           JsonReader in(body);
+//           auto max = in.optional_int("maxResults", {.min = 0, .max = 1000});
+//           if (auto error = in.error()) return *error;
+//           return json::Value::object({{"stateMachines", json::Value::array()}});
+//         }},
+//        {"GetActivityTask",  // answers later, from another thread
+//         [&](const RequestContext& ctx, json::Value body, JsonReply reply) {
+//           service.poll(..., [reply](Result<json::Value> r) { reply(std::move(r)); });
+//         }}});
+//   HttpServer server(options, router.handler());
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "api/aws_error.h"
+#include "api/http/message.h"
+#include "api/protocol/json_protocol.h"
+#include "api/protocol/query_protocol.h"
+#include "api/protocol/rest.h"
+#include "common/json.h"
+
+namespace signoff::api {
+
+enum class Protocol { Unknown, Json, Query, RestJson };
+
+// The SigV4 credential scope "AKID/20261201/us-east-1/sns/aws4_request".
+struct CredentialScope {
+  std::string access_key_id;
+  std::string date;
+  std::string region;
+  std::string service;
+};
+std::optional<CredentialScope> parse_credential_scope(std::string_view credential);
+// From the Authorization header, else the presigned query's X-Amz-Credential.
+std::optional<CredentialScope> find_credential_scope(const HttpRequest& request);
+
+// Who a request is for, from its headers, path and parameters.
+struct RouteInfo {
+  Protocol protocol = Protocol::Unknown;
+  std::string service;        // signing name: "states", "ssm", "sns", "lambda", ...
+  std::string operation;      // "StartExecution"; "" when it cannot be told
+  std::string region;         // from the credential scope, else the default
+  std::string access_key_id;  // from the credential scope; "" when unsigned
+  QueryParams query_params;   // Query: the decoded parameters (query string + form body)
+};
+
+// What the request says on its own, without any registered service: X-Amz-Target prefixes of the
+// known JSON services, the query protocol's Action (service from the scope, else from Version),
+// Lambda's dated REST paths (operation left empty: only registered templates can name it).
+RouteInfo identify_request(const HttpRequest& request, std::string_view default_region);
+
+// What every handler learns about its request. Copyable: a handler answering later may keep it.
+struct RequestContext {
+  std::string request_id;
+  std::string service;
+  std::string operation;
+  std::string region;
+  std::string access_key_id;
+  std::shared_ptr<const HttpRequest> http;
+};
+
+// Answers one request, once (later calls are ignored), from any thread.
+template <typename T>
+class Reply {
+ public:
+  explicit Reply(std::function<void(Result<T>)> send)
+      : state_(std::make_shared<State>(std::move(send))) {}
+  void operator()(Result<T> result) const {
+    if (!state_->done.exchange(true)) {
+      state_->send(std::move(result));
+    }
+  }
+  void ok(T value) const { (*this)(Result<T>(std::move(value))); }
+  void fail(AwsError error) const { (*this)(Result<T>(std::move(error))); }
+  bool answered() const { return state_->done.load(); }
+
+ private:
+  struct State {
+    explicit State(std::function<void(Result<T>)> s) : send(std::move(s)) {}
+    std::function<void(Result<T>)> send;
+    std::atomic<bool> done{false};
+  };
+  std::shared_ptr<State> state_;
+};
+
+// An operation handler: synchronous (returns the result) or asynchronous (answers through a
+// Reply, possibly later); either kind of callable converts implicitly.
+template <typename T, typename Input>
+struct Operation {
+  using Sync = std::function<Result<T>(const RequestContext&, const Input&)>;
+  using Async = std::function<void(const RequestContext&, Input, Reply<T>)>;
+
+  template <typename F>
+  requires std::is_invocable_r_v<Result<T>, F&, const RequestContext&, const Input&> Operation(F f)
+      : sync(std::move(f)) {}  // NOLINT(google-explicit-constructor)
+  template <typename F>
+  requires(!std::is_invocable_r_v<Result<T>, F&, const RequestContext&, const Input&> &&
+           std::is_invocable_v<F&, const RequestContext&, Input, Reply<T>>) Operation(F f)
+      : async(std::move(f)) {}  // NOLINT(google-explicit-constructor)
+
+  Sync sync;
+  Async async;
+};
+
+using JsonReply = Reply<json::Value>;
+using JsonOperation = Operation<json::Value, json::Value>;
+// Query handlers return the inner XML of <ActionResult> (write it with XmlWriter).
+using QueryReply = Reply<std::string>;
+using QueryOperation = Operation<std::string, QueryParams>;
+using RestReply = Reply<RestResponse>;
+using RestOperation = Operation<RestResponse, RestRequest>;
+
+using JsonOperations = std::map<std::string, JsonOperation, std::less<>>;
+using QueryOperations = std::map<std::string, QueryOperation, std::less<>>;
+
+struct RestRoute {
+  std::string method;         // "POST"
+  std::string path_template;  // "/2015-03-31/functions/{FunctionName}/invocations"
+  std::string operation;      // "Invoke"
+  RestOperation handler;
+};
+
+struct RouterOptions {
+  std::string default_region = "us-east-1";
+  // Where handler exceptions and other server-side failures are reported; stderr when empty.
+  std::function<void(std::string_view)> log;
+};
+
+class Router {
+ public:
+  explicit Router(RouterOptions options = {});
+
+  // Registration happens before serving; dispatch() only reads. Adding to an existing service
+  // merges the operations (one file per operation group may register separately).
+  void add_json_service(std::string service, std::string target_prefix, JsonVersion version,
+                        JsonOperations operations, std::string error_namespace = {});
+  void add_query_service(std::string service, std::string xmlns, QueryOperations operations);
+  // Throws std::invalid_argument for a malformed path template (a programming error).
+  void add_rest_json_service(std::string service, std::vector<RestRoute> routes);
+
+  // identify_request, plus what registration knows: X-Amz-Target prefixes of registered JSON
+  // services and the REST operation whose template matches.
+  RouteInfo route(const HttpRequest& request) const;
+
+  void dispatch(HttpRequest&& request, Responder respond) const;
+  // A Handler for HttpServer; the router must outlive the server.
+  Handler handler() const;
+
+ private:
+  struct JsonService {
+    std::string service;
+    std::string target_prefix;
+    JsonVersion version = JsonVersion::V1_1;
+    std::string error_namespace;
+    JsonOperations operations;
+  };
+  struct QueryService {
+    std::string xmlns;
+    QueryOperations operations;
+  };
+  struct CompiledRoute {
+    std::string method;
+    PathTemplate path;
+    std::string operation;
+    RestOperation handler;
+  };
+
+  const CompiledRoute* match_rest(const std::string& service, const HttpRequest& request,
+                                  PathLabels& labels, bool* path_matched) const;
+  void dispatch_json(const JsonService& service, RequestContext ctx, Responder respond) const;
+  void dispatch_query(const QueryService& service, RouteInfo route, RequestContext ctx,
+                      Responder respond) const;
+  void dispatch_rest(RequestContext ctx, Responder respond) const;
+  void report(const RequestContext& ctx, std::string_view what) const;
+
+  RouterOptions options_;
+  std::map<std::string, JsonService, std::less<>> json_by_prefix_;
+  std::map<std::string, QueryService, std::less<>> query_;
+  std::map<std::string, std::vector<CompiledRoute>, std::less<>> rest_;
+};
+
+}  // namespace signoff::api
