@@ -1,0 +1,42 @@
+// The composition root: configuration → store → services → API router → HTTP server, started
+// and stopped in that order (and the reverse). Testable apart from main().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace signoff::app {
+
+// The port `signoff serve` listens on unless told otherwise.
+inline constexpr uint16_t kDefaultPort = 8765;
+
+struct AppOptions {
+  std::string data_dir = "./signoff-data";
+  std::string address = "127.0.0.1";
+  uint16_t port = kDefaultPort;  // 0: any free port
+  std::string account = "000000000000";
+  std::string region = "us-east-1";
+  bool insecure_open = false;  // every request acts as the account's administrator
+  unsigned io_threads = 0;     // 0: one per core
+};
+
+class App {
+ public:
+  explicit App(AppOptions options);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Opens the store, resumes executions, starts serving. Throws std::runtime_error with a
+  // readable reason when it cannot (data dir locked, port taken).
+  void start();
+  uint16_t port() const;
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace signoff::app
