@@ -1,0 +1,121 @@
+#include "store/sqlite/writer.h"
+
+#include <string>
+
+namespace signoff::store::sqlite {
+
+namespace {
+
+std::string message_of(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    return x.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+// A write failed in a way that took the whole transaction with it.
+struct BatchLost {
+  std::string message;
+};
+
+}  // namespace
+
+Writer::Writer(std::unique_ptr<Db> db) : db_(std::move(db)) {
+  queue_.reserve(64);
+  thread_ = std::thread([this] { loop(); });
+}
+
+Writer::~Writer() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void Writer::submit(Op& op) {
+  std::unique_lock lock(mu_);
+  queue_.push_back(&op);
+  wake_.notify_one();
+  op.cv.wait(lock, [&] { return op.done; });
+}
+
+void Writer::loop() {
+  // Swapped with queue_ each round, so both vectors keep their capacity and a steady stream of
+  // writes allocates nothing.
+  std::vector<Op*> batch;
+  batch.reserve(64);
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {
+        return;
+      }
+      batch.swap(queue_);
+    }
+    run_batch(batch);
+    {
+      // Notifying under the lock: a caller cannot leave run() (destroying its cv) before this
+      // releases the mutex.
+      std::lock_guard lock(mu_);
+      for (Op* op : batch) {
+        op->done = true;
+        op->cv.notify_one();
+      }
+    }
+    batch.clear();
+  }
+}
+
+void Writer::run_batch(const std::vector<Op*>& batch) {
+  Db& db = *db_;
+  try {
+    Query(db, "BEGIN IMMEDIATE").exec();
+    for (Op* op : batch) {
+      Query(db, "SAVEPOINT w").exec();
+      try {
+        op->status = op->fn(op->ctx, db);
+      } catch (...) {
+        op->error = std::current_exception();
+      }
+      if (op->error || op->status != WriteStatus::Ok) {
+        // Some errors (disk full, I/O) make SQLite roll back the whole transaction itself; the
+        // writes before this one are then gone too.
+        if (db.autocommit()) {
+          throw BatchLost{message_of(op->error)};
+        }
+        Query(db, "ROLLBACK TO w").exec();
+      }
+      Query(db, "RELEASE w").exec();
+    }
+    Query(db, "COMMIT").exec();
+  } catch (...) {
+    std::string message;
+    try {
+      throw;
+    } catch (const BatchLost& lost) {
+      message = "write transaction aborted: " + lost.message;
+    } catch (const std::exception& e) {
+      message = std::string("commit failed: ") + e.what();
+    } catch (...) {
+      message = "commit failed";
+    }
+    if (!db.autocommit()) {
+      try {
+        db.exec_script("ROLLBACK");
+      } catch (const StoreError&) {
+        // Nothing more to undo; the callers hear of the original failure.
+      }
+    }
+    for (Op* op : batch) {
+      op->error = std::make_exception_ptr(StoreError(message));
+    }
+  }
+}
+
+}  // namespace signoff::store::sqlite

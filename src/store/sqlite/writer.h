@@ -1,0 +1,68 @@
+// The one writer thread and its group commit: every write is queued, the thread takes whatever
+// is queued, runs each write in its own savepoint inside one BEGIN IMMEDIATE..COMMIT, commits
+// (one fsync for the whole batch) and only then wakes each caller with its own outcome.
+#pragma once
+
+#include <condition_variable>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/store.h"
+
+namespace signoff::store::sqlite {
+
+class Writer {
+ public:
+  explicit Writer(std::unique_ptr<Db> db);
+  // Finishes every queued write, then stops the thread and closes the connection.
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Runs `work(Db&)` on the writer thread inside its own savepoint and blocks until the batch
+  // holding it committed. A status other than Ok rolls the savepoint back; so does an exception,
+  // which is rethrown here. Throws StoreError when the batch's commit fails.
+  template <typename F>
+  WriteStatus run(F&& work) {
+    using Fn = std::remove_reference_t<F>;
+    Op op;
+    op.ctx = &work;
+    op.fn = [](void* ctx, Db& db) -> WriteStatus {
+      return (*static_cast<Fn*>(ctx))(db);
+    };
+    submit(op);
+    if (op.error) {
+      std::rethrow_exception(op.error);
+    }
+    return op.status;
+  }
+
+ private:
+  // Lives on the caller's stack for the duration of run(), so a write allocates nothing here.
+  struct Op {
+    WriteStatus (*fn)(void*, Db&) = nullptr;
+    void* ctx = nullptr;
+    WriteStatus status = WriteStatus::Ok;
+    std::exception_ptr error;
+    bool done = false;
+    std::condition_variable cv;
+  };
+
+  void submit(Op& op);
+  void loop();
+  void run_batch(const std::vector<Op*>& batch);
+
+  std::unique_ptr<Db> db_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::vector<Op*> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace signoff::store::sqlite
