@@ -126,9 +126,13 @@ struct Engine::Impl {
   // execution is no longer running. Caller must not hold live->mu.
   bool deliver(const LivePtr& live, asl::Input input);
   void deliver_locked(const LivePtr& live, asl::Input input);
+  void plan_commands(Live& live, const std::vector<asl::Command>& commands, int64_t now_ns,
+                     store::TransitionWrite& write);
   void carry_out(const LivePtr& live, std::vector<asl::Command>& commands);
   void dispatch_task(const LivePtr& live, const asl::RunTaskCommand& cmd, bool redispatch);
   void finished(const LivePtr& live);
+  // Marks a task job as handed over to its callee, so recovery re-arms only its deadlines.
+  void mark_handed_over(const std::string& job_id);
   void on_timer(TimerEntry&& e);
   void recover();
   LivePtr find_live(const std::string& arn);

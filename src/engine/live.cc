@@ -242,19 +242,11 @@ Result<StartExecutionResponse> Engine::Impl::start(
     row.cause = l.exec->cause();
     row.stop_date_ms = ns_to_ms(now_ns);
   }
-  for (const asl::Command& c : commands) {
-    if (c.kind == asl::Command::Kind::StartTimer) {
-      l.timers.insert(c.timer.timer_id);
-    }
+  plan_commands(l, commands, now_ns, w);
+  if (status != asl::ExecutionStatus::Running) {
+    w.jobs_to_put.clear();
   }
   if (durable) {
-    // Jobs for the commands of the first transition.
-    for (const asl::Command& c : commands) {
-      if (c.kind == asl::Command::Kind::StartTimer) {
-        w.jobs_to_put.push_back(store::JobRecord{timer_job_id(arn, c.timer.timer_id), "timer", arn,
-                                                 ns_to_ms(c.timer.fire_at), "", 0, ""});
-      }
-    }
     w.insert = row;
     auto ws = store.apply(w);
     if (ws == store::WriteStatus::AlreadyExists) {
@@ -281,6 +273,68 @@ Result<StartExecutionResponse> Engine::Impl::start(
     finished(lp);
   }
   return resp;
+}
+
+// Records what the transition's commands ask for (timers, tasks) in the live execution and as
+// jobs of the write, so they exist durably before anything is carried out.
+void Engine::Impl::plan_commands(Live& l, const std::vector<asl::Command>& commands, int64_t now_ns,
+                                 store::TransitionWrite& w) {
+  const std::string& arn = l.rec.arn;
+  for (const asl::Command& c : commands) {
+    switch (c.kind) {
+      case asl::Command::Kind::StartTimer:
+        l.timers.insert(c.timer.timer_id);
+        w.jobs_to_put.push_back(store::JobRecord{timer_job_id(arn, c.timer.timer_id), "timer", arn,
+                                                 ns_to_ms(c.timer.fire_at), "", 0, ""});
+        break;
+      case asl::Command::Kind::CancelTimer:
+        if (l.timers.erase(c.timer.timer_id) > 0) {
+          w.jobs_to_delete.push_back(timer_job_id(arn, c.timer.timer_id));
+        }
+        break;
+      case asl::Command::Kind::CancelTask:
+        if (l.tasks.erase(c.task.task_id) > 0) {
+          w.jobs_to_delete.push_back(task_job_id(arn, c.task.task_id));
+        }
+        break;
+      case asl::Command::Kind::RunTask: {
+        const asl::RunTaskCommand& task = c.task;
+        std::vector<json::Member> p;
+        p.push_back({"task", json::Value(static_cast<int64_t>(task.task_id))});
+        p.push_back({"resource", json::Value(task.resource)});
+        p.push_back({"parameters", task.parameters});
+        if (!task.task_token.empty()) {
+          p.push_back({"token", json::Value(task.task_token)});
+        }
+        if (task.timeout_seconds) {
+          p.push_back({"timeout", json::Value(*task.timeout_seconds)});
+        }
+        if (task.heartbeat_seconds) {
+          p.push_back({"heartbeat", json::Value(*task.heartbeat_seconds)});
+        }
+        if (task.state != nullptr) {
+          p.push_back({"state", json::Value(task.state->name)});
+        }
+        if (!task.credentials.is_null()) {
+          p.push_back({"credentials", task.credentials});
+        }
+        p.push_back({"started", json::Value(ns_to_ms(now_ns))});
+        LiveTask lt;
+        lt.resource = task.resource;
+        lt.token = task.task_token;
+        if (lt.token.empty() && is_activity(task.resource)) {
+          lt.token = tokens->mint(arn, task.task_id);
+        }
+        lt.heartbeat_seconds = task.heartbeat_seconds.value_or(0);
+        l.tasks[task.task_id] = lt;
+        int64_t due = task.timeout_seconds ? ns_to_ms(now_ns) + *task.timeout_seconds * 1000 : 0;
+        w.jobs_to_put.push_back(store::JobRecord{task_job_id(arn, task.task_id), "task", arn, due,
+                                                 json::dump(json::Value::object(std::move(p))), 0,
+                                                 ""});
+        break;
+      }
+    }
+  }
 }
 
 bool Engine::Impl::deliver(const LivePtr& lp, asl::Input input) {
@@ -342,61 +396,7 @@ void Engine::Impl::deliver_locked(const LivePtr& lp, asl::Input in) {
   w.journal = store::JournalRecord{l.journal_seq + 1, json::dump(input_to_json(in, now_ns))};
   w.jobs_to_delete = std::move(consumed);
 
-  for (const asl::Command& c : t.commands) {
-    switch (c.kind) {
-      case asl::Command::Kind::StartTimer:
-        l.timers.insert(c.timer.timer_id);
-        w.jobs_to_put.push_back(store::JobRecord{timer_job_id(arn, c.timer.timer_id), "timer", arn,
-                                                 ns_to_ms(c.timer.fire_at), "", 0, ""});
-        break;
-      case asl::Command::Kind::CancelTimer:
-        if (l.timers.erase(c.timer.timer_id) > 0) {
-          w.jobs_to_delete.push_back(timer_job_id(arn, c.timer.timer_id));
-        }
-        break;
-      case asl::Command::Kind::CancelTask:
-        if (l.tasks.erase(c.task.task_id) > 0) {
-          w.jobs_to_delete.push_back(task_job_id(arn, c.task.task_id));
-        }
-        break;
-      case asl::Command::Kind::RunTask: {
-        const asl::RunTaskCommand& task = c.task;
-        std::vector<json::Member> p;
-        p.push_back({"task", json::Value(static_cast<int64_t>(task.task_id))});
-        p.push_back({"resource", json::Value(task.resource)});
-        p.push_back({"parameters", task.parameters});
-        if (!task.task_token.empty()) {
-          p.push_back({"token", json::Value(task.task_token)});
-        }
-        if (task.timeout_seconds) {
-          p.push_back({"timeout", json::Value(*task.timeout_seconds)});
-        }
-        if (task.heartbeat_seconds) {
-          p.push_back({"heartbeat", json::Value(*task.heartbeat_seconds)});
-        }
-        if (task.state != nullptr) {
-          p.push_back({"state", json::Value(task.state->name)});
-        }
-        if (!task.credentials.is_null()) {
-          p.push_back({"credentials", task.credentials});
-        }
-        p.push_back({"started", json::Value(ns_to_ms(now_ns))});
-        LiveTask lt;
-        lt.resource = task.resource;
-        lt.token = task.task_token;
-        if (lt.token.empty() && is_activity(task.resource)) {
-          lt.token = tokens->mint(arn, task.task_id);
-        }
-        lt.heartbeat_seconds = task.heartbeat_seconds.value_or(0);
-        l.tasks[task.task_id] = lt;
-        int64_t due = task.timeout_seconds ? ns_to_ms(now_ns) + *task.timeout_seconds * 1000 : 0;
-        w.jobs_to_put.push_back(store::JobRecord{task_job_id(arn, task.task_id), "task", arn, due,
-                                                 json::dump(json::Value::object(std::move(p))), 0,
-                                                 ""});
-        break;
-      }
-    }
-  }
+  plan_commands(l, t.commands, now_ns, w);
   auto status = l.exec->status();
   if (status != asl::ExecutionStatus::Running) {
     row.status = execution_status_text(status);
@@ -505,22 +505,33 @@ void Engine::Impl::dispatch_task(const LivePtr& lp, const asl::RunTaskCommand& c
                                           {"task", json::Value(static_cast<int64_t>(id))},
                                           {"mode", json::Value(mode)}}));
     }
-    pool.post([this, lp, id, child, mode, fail] {
+    std::string job_id = task_job_id(l.rec.arn, id);
+    bool durable = l.durable;
+    pool.post([this, lp, id, child, mode, fail, job_id, durable] {
       auto started = start(child, true, nullptr);
-      if (!started.ok()) {
-        if (started.error().type == "ExecutionAlreadyExists" && !child.parent.empty()) {
-          // Re-dispatched after a restart: the child exists; if it already ended, report it.
-          std::string arn = "arn:aws:states:" + region_of_arn(child.state_machine_arn) + ":" +
-                            opts.account + ":execution:" +
-                            child.state_machine_arn.substr(child.state_machine_arn.rfind(':') + 1) +
-                            ":" + child.name;
-          if (auto rec = store.get_execution(arn); rec && rec->status != "RUNNING") {
-            auto copy = std::make_shared<Live>();
-            copy->rec = *rec;
-            finished(copy);
-          }
+      StartExecutionResponse resp;
+      if (started.ok()) {
+        resp = started.value();
+      } else if (started.error().type == "ExecutionAlreadyExists") {
+        // Re-dispatched after a restart: the child the first dispatch started is this one (its
+        // name is deterministic) when it has the same input.
+        std::string machine_name =
+            child.state_machine_arn.substr(child.state_machine_arn.rfind(':') + 1);
+        std::string arn = "arn:aws:states:" + region_of_arn(child.state_machine_arn) + ":" +
+                          opts.account + ":execution:" + machine_name + ":" + child.name;
+        auto rec = store.get_execution(arn);
+        if (!rec || rec->input != child.input.value_or("{}")) {
+          fail("StepFunctions.ExecutionAlreadyExistsException", started.error().message);
           return;
         }
+        resp = StartExecutionResponse{rec->arn, rec->start_date_ms};
+        if ((mode == "sync" || mode == "sync2") && rec->status != "RUNNING") {
+          auto copy = std::make_shared<Live>();
+          copy->rec = *rec;
+          finished(copy);
+          return;
+        }
+      } else {
         fail("StepFunctions." + started.error().type + "Exception", started.error().message);
         return;
       }
@@ -528,9 +539,13 @@ void Engine::Impl::dispatch_task(const LivePtr& lp, const asl::RunTaskCommand& c
         asl::Input in;
         in.kind = asl::Input::Kind::TaskSucceeded;
         in.id = id;
-        in.output = json::Value::object({{"ExecutionArn", json::Value(started->execution_arn)},
-                                         {"StartDate", json::Value(started->start_date_ms)}});
+        in.output = json::Value::object({{"ExecutionArn", json::Value(resp.execution_arn)},
+                                         {"StartDate", json::Value(resp.start_date_ms)}});
         deliver(lp, std::move(in));
+        return;
+      }
+      if (durable) {
+        mark_handed_over(job_id);
       }
     });
     return;
@@ -571,14 +586,7 @@ void Engine::Impl::dispatch_task(const LivePtr& lp, const asl::RunTaskCommand& c
         // Handed over: after a restart only the deadlines are re-armed, the call is not
         // repeated (it would notify the callee twice).
         if (durable) {
-          if (auto job = store.get_job(job_id)) {
-            auto p = json::parse(job->payload);
-            if (p.ok()) {
-              p.value.set("dispatched", json::Value(true));
-              job->payload = json::dump(p.value);
-              store.put_job(*job);
-            }
-          }
+          mark_handed_over(job_id);
         }
         return;
       }
@@ -595,6 +603,17 @@ void Engine::Impl::dispatch_task(const LivePtr& lp, const asl::RunTaskCommand& c
       deliver(lp, std::move(in));
     });
   });
+}
+
+void Engine::Impl::mark_handed_over(const std::string& job_id) {
+  if (auto job = store.get_job(job_id)) {
+    auto p = json::parse(job->payload);
+    if (p.ok()) {
+      p.value.set("dispatched", json::Value(true));
+      job->payload = json::dump(p.value);
+      store.put_job(*job);
+    }
+  }
 }
 
 void Engine::Impl::finished(const LivePtr& lp) {

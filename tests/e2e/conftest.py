@@ -32,7 +32,7 @@ class Server:
         self.port = free_port()
         self.extra_args = list(extra_args)
         self.proc = None
-        self.log_path = os.path.join(data_dir, "..", os.path.basename(data_dir) + ".log")
+        self.log_path = data_dir.rstrip("/") + ".log"
 
     @property
     def endpoint(self):
