@@ -200,6 +200,13 @@ TEST_F(ServerTest, BodyOverTheLimitIs413) {
     EXPECT_EQ(c.read_response().rfind("HTTP/1.1 413", 0), 0u);
   }
   {
+    // The client keeps sending a large body after the 413; it must still read the answer (the
+    // server drains instead of resetting the connection).
+    Client c(server_->port());
+    c.send(post("/a", std::string(4 << 20, 'w')));
+    EXPECT_EQ(c.read_response().rfind("HTTP/1.1 413", 0), 0u);
+  }
+  {
     Client c(server_->port());
     c.send(post("/a", std::string(1024, 'z')));
     EXPECT_EQ(c.read_response().rfind("HTTP/1.1 200", 0), 0u);  // exactly the limit is fine
