@@ -143,7 +143,7 @@ struct RestRoute {
 struct RouterOptions {
   std::string default_region = "us-east-1";
   // Where handler exceptions and other server-side failures are reported; stderr when empty.
-  std::function<void(std::string_view)> log;
+  std::function<void(std::string_view)> log = nullptr;
 };
 
 class Router {

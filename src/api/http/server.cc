@@ -9,6 +9,7 @@
 // Responders from posting to an io_context that is going away.
 #include "api/http/server.h"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -27,6 +28,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -45,8 +47,8 @@ constexpr auto kStopGrace = std::chrono::seconds(5);
 // What outlives the server's io_context: late Responders consult it before posting.
 struct Shared {
   std::mutex mutex;
-  bool stopped = false;  // guarded by mutex
-  bool stopping = false;
+  bool stopped = false;               // guarded by mutex
+  std::atomic<bool> stopping{false};  // read by I/O threads deciding keep-alive
   size_t in_flight = 0;  // requests handed to the handler whose answer is not yet written
   std::condition_variable idle;
 
@@ -339,11 +341,13 @@ class Session : public std::enable_shared_from_this<Session> {
         stream_, *res,
         [self = shared_from_this(), res, holder, keep_alive](beast::error_code ec, size_t) {
           holder->reset();
-          if (ec || !keep_alive) {
+          if (ec) {
             self->close();
-            return;
+          } else if (!keep_alive) {
+            self->linger_close();
+          } else {
+            self->read_header();
           }
-          self->read_header();
         });
   }
 
@@ -380,6 +384,33 @@ class Session : public std::enable_shared_from_this<Session> {
     write(std::move(response), seq, std::nullopt);
   }
 
+  // Closing while the client is still sending (an oversized or malformed request) makes the kernel
+  // answer with RST, which can destroy our response before the client reads it; so stop sending,
+  // then read and discard for a short while before closing.
+  void linger_close() {
+    if (closed_) {
+      return;
+    }
+    boost::system::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain();
+  }
+
+  void drain() {
+    if (closed_) {
+      return;
+    }
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) {
+                                self->close();
+                                return;
+                              }
+                              self->drain();
+                            });
+  }
+
   void close() {
     if (closed_) {
       return;
@@ -397,6 +428,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string remote_;
   std::shared_ptr<Session> self_;  // set while the handler holds the request
+  std::array<char, 4096> drain_buffer_{};
   unsigned version_ = 11;
   bool keep_alive_ = true;
   bool head_ = false;
@@ -412,6 +444,7 @@ struct HttpServer::Impl {
   asio::io_context io;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   tcp::acceptor acceptor{asio::make_strand(io)};
+  asio::steady_timer accept_retry{acceptor.get_executor()};
   std::vector<std::thread> threads;
   uint16_t port = 0;
   bool running = false;
@@ -422,8 +455,14 @@ struct HttpServer::Impl {
         if (!acceptor.is_open()) {
           return;  // stopped
         }
-        // Running out of descriptors must not stop the server; try again.
-        accept();
+        // Running out of descriptors must not stop the server: try again shortly (at once would
+        // spin, as the error repeats until a connection closes).
+        accept_retry.expires_after(std::chrono::milliseconds(100));
+        accept_retry.async_wait([this](beast::error_code wec) {
+          if (!wec && acceptor.is_open()) {
+            accept();
+          }
+        });
         return;
       }
       std::make_shared<Session>(std::move(socket), state)->start();
@@ -491,13 +530,11 @@ void HttpServer::stop() {
   }
   im.running = false;
   auto shared = im.state.shared;
-  {
-    std::lock_guard lock(shared->mutex);
-    shared->stopping = true;
-  }
+  shared->stopping = true;
   asio::post(im.acceptor.get_executor(), [&im] {
     boost::system::error_code ec;
     im.acceptor.close(ec);
+    im.accept_retry.cancel();
   });
   {
     std::unique_lock lock(shared->mutex);

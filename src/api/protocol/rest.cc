@@ -65,6 +65,10 @@ std::optional<PathTemplate> PathTemplate::compile(std::string_view pattern) {
 bool PathTemplate::match(std::string_view encoded_path, PathLabels& labels) const {
   labels.clear();
   std::vector<std::string_view> parts = split_path(encoded_path);
+  // SDKs disagree on a trailing slash (botocore 1.29 sends "/2015-03-31/functions/", 1.43 not).
+  if (parts.size() == segments_.size() + 1 && parts.back().empty()) {
+    parts.pop_back();
+  }
   for (size_t i = 0; i < segments_.size(); ++i) {
     const Segment& segment = segments_[i];
     if (i >= parts.size()) {

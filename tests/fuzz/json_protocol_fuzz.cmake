@@ -1,0 +1,1 @@
+signoff_fuzz_target(json_protocol_fuzz SOURCE ${CMAKE_CURRENT_SOURCE_DIR}/json_protocol_fuzz.cc DEPS signoff_api_http)

@@ -1,0 +1,1 @@
+signoff_fuzz_target(query_protocol_fuzz SOURCE ${CMAKE_CURRENT_SOURCE_DIR}/query_protocol_fuzz.cc DEPS signoff_api_http)
