@@ -1042,6 +1042,8 @@ Val Evaluator::apply_inner(const Val& proc, std::vector<Val>& args, const Val& i
     }
     case FnKind::Native:
       return f->native(*this, a, input, env);
+    case FnKind::Host:
+      return apply_host(*f->host_fn, a);
     case FnKind::Partial: {
       std::vector<Val> full;
       size_t k = 0;
@@ -1101,6 +1103,30 @@ Val Evaluator::apply_inner(const Val& proc, std::vector<Val>& args, const Val& i
     }
   }
   return Val();
+}
+
+Val Evaluator::apply_host(const HostFunction& fn, const std::vector<Val>& args) {
+  std::vector<json::Value> storage;
+  storage.reserve(args.size());
+  std::vector<const json::Value*> in;
+  in.reserve(args.size());
+  for (const Val& a : args) {
+    if (a.is_undefined()) {
+      in.push_back(nullptr);
+      continue;
+    }
+    storage.push_back(to_json(a));
+    in.push_back(&storage.back());
+  }
+  Result r = fn.call(in, host_);
+  if (!r.ok) {
+    JError e(r.error.code);
+    e.message = r.error.message;
+    throw e;
+  }
+  if (r.undefined)
+    return Val();
+  return Val::from_json(r.value);
 }
 
 Val Evaluator::apply_transform(const Function& fn, const Val& obj) {

@@ -186,6 +186,7 @@ int function_arity(const Function& f) {
     case FnKind::Lambda:
       return static_cast<int>(f.params.size());
     case FnKind::Native:
+    case FnKind::Host:
       return f.arity;
     case FnKind::Partial: {
       int n = 0;
