@@ -38,6 +38,9 @@ std::vector<Case>& cases() {
     std::vector<Case> out;
     std::string datasets = env_or("SIGNOFF_JSONATA_DATASETS", SIGNOFF_JSONATA_DATASETS);
     json::Value list = json::parse(read_text(SIGNOFF_JSONATA_EXPRESSIONS)).value;
+    if (!list.is_array()) {
+      return out;  // no expression list: nothing to measure
+    }
     for (const json::Value& c : list.as_array()) {
       auto compiled = Expression::compile(c.find("expr")->as_string());
       if (!compiled.first) {
