@@ -13,6 +13,7 @@
 #include "asl/choice.h"
 #include "asl/diagnostics.h"
 #include "asl/intrinsics.h"
+#include "asl/jsonata_template.h"
 #include "asl/jsonpath.h"
 #include "asl/payload.h"
 #include "common/json.h"
@@ -47,17 +48,17 @@ struct Catcher {
   uint32_t next = kNoState;
   OptionalPath result_path;
   std::optional<PayloadTemplate> assign;
-  json::Value jsonata_output;  // JSONata mode: Output template (raw), null when absent
-  json::Value jsonata_assign;
+  std::optional<JsonataTemplate> jsonata_output;  // JSONata mode
+  std::optional<JsonataTemplate> jsonata_assign;
 };
 
 struct ChoiceBranch {
   std::optional<Condition> condition;  // JSONPath mode
-  json::Value jsonata_condition;       // JSONata mode: raw Condition
+  std::optional<JsonataTemplate> jsonata_condition;
   uint32_t next = kNoState;
   std::optional<PayloadTemplate> assign;
-  json::Value jsonata_assign;
-  json::Value jsonata_output;
+  std::optional<JsonataTemplate> jsonata_assign;
+  std::optional<JsonataTemplate> jsonata_output;
 };
 
 struct Program;
@@ -81,11 +82,10 @@ struct State {
   bool has_result = false;
   json::Value result;  // Pass Result
 
-  // JSONata mode: raw templates evaluated by the JSONata layer.
-  json::Value jsonata_arguments;
-  json::Value jsonata_output;
-  json::Value jsonata_assign;
-  bool has_jsonata_output = false;
+  // Data flow (JSONata mode), compiled once.
+  std::optional<JsonataTemplate> jsonata_arguments;
+  std::optional<JsonataTemplate> jsonata_output;
+  std::optional<JsonataTemplate> jsonata_assign;
 
   // Task.
   std::string resource;
@@ -107,8 +107,8 @@ struct State {
   std::optional<JsonPath> seconds_path;
   std::optional<std::string> timestamp;
   std::optional<JsonPath> timestamp_path;
-  json::Value jsonata_seconds;    // JSONata: number or expression string
-  json::Value jsonata_timestamp;  // JSONata: string or expression
+  std::optional<JsonataTemplate> jsonata_seconds;  // JSONata: an expression
+  std::optional<JsonataTemplate> jsonata_timestamp;
 
   // Fail.
   std::optional<std::string> error;
@@ -117,13 +117,21 @@ struct State {
   std::optional<JsonPath> cause_path;
   std::optional<Intrinsic> error_intrinsic;
   std::optional<Intrinsic> cause_intrinsic;
+  std::optional<JsonataTemplate> jsonata_error;  // JSONata: literal or expression
+  std::optional<JsonataTemplate> jsonata_cause;
 
   // Parallel branches and Map item processor.
   std::vector<std::shared_ptr<const Program>> branches;
   std::shared_ptr<const Program> processor;
   std::optional<JsonPath> items_path;
-  json::Value jsonata_items;
+  std::optional<JsonataTemplate> jsonata_items;
   std::optional<PayloadTemplate> item_selector;
+  std::optional<JsonataTemplate> jsonata_item_selector;
+  std::optional<JsonataTemplate> jsonata_max_concurrency;
+  std::optional<JsonataTemplate> jsonata_tolerated_count;
+  std::optional<JsonataTemplate> jsonata_tolerated_percentage;
+  std::optional<JsonataTemplate> jsonata_timeout_seconds;  // Task
+  std::optional<JsonataTemplate> jsonata_heartbeat_seconds;
   int64_t max_concurrency = 0;
   std::optional<JsonPath> max_concurrency_path;
   std::optional<int64_t> tolerated_failure_count;

@@ -4,96 +4,15 @@
 #include <array>
 #include <cmath>
 
+#include "asl/interpreter_internal.h"
+
 namespace signoff::asl {
 
-// ---------------------------------------------------------------------------------------------
-// Frames and variable scopes
-
-// Variables live in scopes: the execution's, and one per Parallel branch / Map iteration whose
-// parent is the enclosing scope (inner states read outer variables; their Assign stays inner).
-struct Execution::VarScope final : VariableLookup {
-  std::shared_ptr<VarScope> parent;
-  std::vector<json::Member> vars;
-
-  const json::Value* lookup(std::string_view name) const override {
-    for (const VarScope* s = this; s != nullptr; s = s->parent.get()) {
-      for (const json::Member& m : s->vars) {
-        if (m.key == name) {
-          return &m.value;
-        }
-      }
-    }
-    return nullptr;
-  }
-  void set(const std::string& name, json::Value v) {
-    for (json::Member& m : vars) {
-      if (m.key == name) {
-        m.value = std::move(v);
-        return;
-      }
-    }
-    vars.push_back(json::Member{name, std::move(v)});
-  }
-};
-
-// A thread of control: the execution itself, a Parallel branch or a Map iteration.
-struct Execution::Frame {
-  const Program* program = nullptr;
-  uint32_t state = kNoState;
-  int32_t parent = -1;
-  uint32_t slot = 0;  // branch index or item index in the parent
-  bool live = false;
-  json::Value input;      // raw input of the current state
-  json::Value effective;  // effective input (after InputPath and Parameters)
-  std::shared_ptr<VarScope> scope;
-  int64_t entered_id = 0;
-  int64_t last_id = 0;
-  uint32_t retry_count = 0;
-  std::vector<uint32_t> attempts;  // per retrier of the current state
-  uint64_t waiting_task = 0;
-  uint64_t waiting_timer = 0;
-  bool retry_pending = false;
-  bool silent = false;  // inside a distributed Map: events go to the map run, not this history
-  std::string task_token;
-
-  // The current state is a Parallel or Map: its children (allocated only for those states).
-  struct FanOut {
-    std::vector<int32_t> children;
-    std::vector<json::Value> results;
-    std::vector<json::Value> items;
-    size_t next_item = 0;
-    size_t running = 0;
-    size_t done = 0;
-    size_t failed = 0;
-    int64_t max_concurrency = 0;
-    int64_t tolerated_count = -1;
-    double tolerated_percentage = -1;
-  };
-  std::unique_ptr<FanOut> fan;
-  FanOut& fan_out() {
-    if (!fan) {
-      fan = std::make_unique<FanOut>();
-    }
-    return *fan;
-  }
-};
-
 namespace {
-
-constexpr std::array<std::string_view, 8> kEnteredNames = {
-    "PassStateEntered",    "TaskStateEntered", "ChoiceStateEntered",   "WaitStateEntered",
-    "SucceedStateEntered", "FailStateEntered", "ParallelStateEntered", "MapStateEntered"};
-constexpr std::array<std::string_view, 8> kExitedNames = {
-    "PassStateExited",    "TaskStateExited", "ChoiceStateExited",   "WaitStateExited",
-    "SucceedStateExited", "FailStateExited", "ParallelStateExited", "MapStateExited"};
 
 const json::Value& not_truncated() {
   static const json::Value v = json::Value::object({json::Member{"truncated", false}});
   return v;
-}
-
-json::Value text_of(const json::Value& v) {
-  return json::Value(json::dump(v));
 }
 
 bool is_entered(std::string_view type) {
@@ -130,15 +49,6 @@ bool error_matches(const std::vector<std::string>& names, const std::string& err
   }
   return false;
 }
-
-json::Value error_output(const Failure& f) {
-  std::vector<json::Member> m;
-  m.push_back(json::Member{"Error", json::Value(f.error)});
-  m.push_back(json::Member{"Cause", json::Value(f.cause)});
-  return json::Value::object(std::move(m));
-}
-
-constexpr int64_t kNanos = 1'000'000'000;
 
 std::string region_of(const std::string& arn) {
   // arn:partition:service:region:...
@@ -508,11 +418,7 @@ void Execution::execute_state(int32_t f, const StepEnvironment& env, Transition&
   Frame& fr = *frames_[static_cast<size_t>(f)];
   const State& s = fr.program->states[fr.state];
   if (s.query_language == QueryLanguage::Jsonata) {
-    finish_execution(
-        ExecutionStatus::Failed, json::Value(),
-        Failure{"States.Runtime",
-                "JSONata query language is not supported yet (state '" + s.name + "')"},
-        env, out);
+    execute_jsonata(f, env, out);
     return;
   }
   switch (s.type) {
@@ -687,6 +593,18 @@ void Execution::complete_state(int32_t f, json::Value result, const StepEnvironm
                                Transition& out) {
   Frame& fr = *frames_[static_cast<size_t>(f)];
   const State& s = fr.program->states[fr.state];
+  if (s.query_language == QueryLanguage::Jsonata) {
+    // Task, Parallel and Map have a result ($states.result, the default output); Wait passes
+    // its input on.
+    bool has_result =
+        s.type == StateType::Task || s.type == StateType::Parallel || s.type == StateType::Map;
+    json::Value default_output = has_result ? result : fr.input;
+    complete_jsonata(f, s.end ? kNoState : s.next, has_result ? &result : nullptr, nullptr,
+                     s.jsonata_assign ? &*s.jsonata_assign : nullptr,
+                     s.jsonata_output ? &*s.jsonata_output : nullptr, std::move(default_output),
+                     true, env, out);
+    return;
+  }
   // Only Assign and OutputPath can read the context object here.
   json::Value context;
   bool need_context = s.uses_context && (s.assign || s.output_path.path);
@@ -798,6 +716,11 @@ void Execution::fail_state(int32_t f, Failure failure, const StepEnvironment& en
       continue;
     }
     json::Value err = error_output(failure);
+    if (s.query_language == QueryLanguage::Jsonata) {
+      complete_jsonata(f, c.next, nullptr, &err, c.jsonata_assign ? &*c.jsonata_assign : nullptr,
+                       c.jsonata_output ? &*c.jsonata_output : nullptr, err, false, env, out);
+      return;
+    }
     json::Value assigned;
     if (c.assign) {
       auto a = assign_variables(f, &*c.assign, err, nullptr, env);
@@ -902,6 +825,32 @@ void Execution::start_task(int32_t f, const StepEnvironment& env, Transition& ou
     }
     params = std::move(p.value());
   }
+  std::optional<int64_t> timeout_expr;
+  std::optional<int64_t> heartbeat_expr;
+  if (s.query_language == QueryLanguage::Jsonata) {
+    if (s.jsonata_arguments) {
+      auto p = eval_jsonata(f, *s.jsonata_arguments, nullptr, ctx, env, out);
+      if (!p) {
+        return;
+      }
+      params = std::move(*p);
+    }
+    constexpr double kMaxSeconds = 99999999;
+    if (s.jsonata_timeout_seconds) {
+      auto v = eval_jsonata_number(f, *s.jsonata_timeout_seconds, true, 1, kMaxSeconds, env, out);
+      if (!v) {
+        return;
+      }
+      timeout_expr = static_cast<int64_t>(*v);
+    }
+    if (s.jsonata_heartbeat_seconds) {
+      auto v = eval_jsonata_number(f, *s.jsonata_heartbeat_seconds, true, 1, kMaxSeconds, env, out);
+      if (!v) {
+        return;
+      }
+      heartbeat_expr = static_cast<int64_t>(*v);
+    }
+  }
   RunTaskCommand cmd;
   cmd.task_id = task_id;
   cmd.resource = s.resource;
@@ -925,6 +874,15 @@ void Execution::start_task(int32_t f, const StepEnvironment& env, Transition& ou
       cmd.heartbeat_seconds = v->as_int();
     }
   }
+  // Only literal values are shown in TaskScheduled; evaluated ones bound the task all the same.
+  std::optional<int64_t> shown_timeout = cmd.timeout_seconds;
+  std::optional<int64_t> shown_heartbeat = cmd.heartbeat_seconds;
+  if (timeout_expr) {
+    cmd.timeout_seconds = timeout_expr;
+  }
+  if (heartbeat_expr) {
+    cmd.heartbeat_seconds = heartbeat_expr;
+  }
   const std::string& type = s.resource_type;
   const std::string& resource = s.resource_name;
   {
@@ -935,11 +893,11 @@ void Execution::start_task(int32_t f, const StepEnvironment& env, Transition& ou
     d.push_back(json::Member{"region", json::Value(region_of(info_.machine->arn))});
     d.push_back(json::Member{"resource", json::Value(resource)});
     d.push_back(json::Member{"resourceType", json::Value(type)});
-    if (cmd.timeout_seconds) {
-      d.push_back(json::Member{"timeoutInSeconds", json::Value(*cmd.timeout_seconds)});
+    if (shown_timeout) {
+      d.push_back(json::Member{"timeoutInSeconds", json::Value(*shown_timeout)});
     }
-    if (cmd.heartbeat_seconds) {
-      d.push_back(json::Member{"heartbeatInSeconds", json::Value(*cmd.heartbeat_seconds)});
+    if (shown_heartbeat) {
+      d.push_back(json::Member{"heartbeatInSeconds", json::Value(*shown_heartbeat)});
     }
     e.details = json::Value::object(std::move(d));
   }
@@ -1030,7 +988,34 @@ void Execution::start_wait(int32_t f, const StepEnvironment& env, Transition& ou
   fr.effective = effective.value();
   PathRoots roots{&effective.value(), ctx, fr.scope.get()};
   EpochNanos fire_at = env.now;
-  if (s.seconds) {
+  if (s.jsonata_seconds) {
+    constexpr double kMaxSeconds = 99999999;
+    auto v = eval_jsonata_number(f, *s.jsonata_seconds, true, 0, kMaxSeconds, env, out);
+    if (!v) {
+      return;
+    }
+    fire_at = env.now + static_cast<int64_t>(*v) * kNanos;
+  } else if (s.jsonata_timestamp) {
+    auto v = eval_jsonata(f, *s.jsonata_timestamp, nullptr, ctx, env, out);
+    if (!v) {
+      return;
+    }
+    std::optional<EpochNanos> t;
+    if (v->is_string()) {
+      t = parse_timestamp(v->as_string());
+    }
+    if (!t) {
+      std::string shown = v->is_string() ? std::string(v->as_string()) : json::dump(*v);
+      evaluation_failed(f,
+                        Failure{std::string(kQueryEvaluationError),
+                                "The Timestamp field cannot be parsed as an ISO-8601 extended "
+                                "offset date-time format string: " +
+                                    shown},
+                        "Timestamp", env, out);
+      return;
+    }
+    fire_at = *t;
+  } else if (s.seconds) {
     fire_at = env.now + *s.seconds * kNanos;
   } else if (s.timestamp) {
     fire_at = parse_timestamp(*s.timestamp).value_or(env.now);
@@ -1138,6 +1123,13 @@ void Execution::start_parallel(int32_t f, const StepEnvironment& env, Transition
     }
     effective.value() = std::move(p.value());
   }
+  if (s.jsonata_arguments) {
+    auto p = eval_jsonata(f, *s.jsonata_arguments, nullptr, ctx, env, out, "ParallelStateFailed");
+    if (!p) {
+      return;
+    }
+    effective.value() = std::move(*p);
+  }
   fr.effective = effective.value();
   emit(out, "ParallelStateStarted", &fr, env);
   fr.fan_out().children.clear();
@@ -1189,6 +1181,32 @@ void Execution::start_map(int32_t f, const StepEnvironment& env, Transition& out
     }
     items = std::move(*v);
   }
+  bool jsonata = s.query_language == QueryLanguage::Jsonata;
+  if (jsonata && s.jsonata_items) {
+    auto v = eval_jsonata(f, *s.jsonata_items, nullptr, ctx, env, out, "MapStateFailed");
+    if (!v) {
+      return;
+    }
+    if (!v->is_array()) {
+      const std::string* text = s.jsonata_items->expression_text();
+      evaluation_failed(
+          f,
+          Failure{std::string(kQueryEvaluationError),
+                  "The JSONata expression '" + (text ? *text : json::dump(*v)) +
+                      "' specified for the field 'Items' returned an unexpected "
+                      "result type. Expected 'array', but was '" +
+                      std::string(jsonata_type_name(*v)) + "' for value: " + json::dump(*v)},
+          "Items", env, out, "MapStateFailed");
+      return;
+    }
+    items = std::move(*v);
+  } else if (jsonata && !items.is_array()) {
+    evaluation_failed(f,
+                      Failure{std::string(kQueryEvaluationError),
+                              "Map state input must be an array but was: " + json::dump(items)},
+                      "", env, out, "MapStateFailed");
+    return;
+  }
   if (!items.is_array()) {
     runtime_error(f,
                   "Items of type " + std::string(items.is_object() ? "object" : "value") +
@@ -1209,6 +1227,14 @@ void Execution::start_map(int32_t f, const StepEnvironment& env, Transition& out
       return;
     }
     fr.fan_out().max_concurrency = v->as_int();
+  }
+  if (s.jsonata_max_concurrency) {
+    auto v = eval_jsonata_number(f, *s.jsonata_max_concurrency, true, 0, 2147483647, env, out,
+                                 "MapStateFailed");
+    if (!v) {
+      return;
+    }
+    fr.fan_out().max_concurrency = static_cast<int64_t>(*v);
   }
   {
     HistoryEvent& e = emit(out, "MapStateStarted", &fr, env);
@@ -1253,6 +1279,22 @@ void Execution::start_map(int32_t f, const StepEnvironment& env, Transition& out
     }
     fr.fan_out().tolerated_percentage = v->as_double();
   }
+  if (s.jsonata_tolerated_count) {
+    auto v = eval_jsonata_number(f, *s.jsonata_tolerated_count, true, 0, 2147483647, env, out,
+                                 "MapStateFailed");
+    if (!v) {
+      return;
+    }
+    fr.fan_out().tolerated_count = static_cast<int64_t>(*v);
+  }
+  if (s.jsonata_tolerated_percentage) {
+    auto v = eval_jsonata_number(f, *s.jsonata_tolerated_percentage, false, 0, 100, env, out,
+                                 "MapStateFailed");
+    if (!v) {
+      return;
+    }
+    fr.fan_out().tolerated_percentage = *v;
+  }
   fr.fan_out().items.assign(items.as_array().begin(), items.as_array().end());
   fr.fan_out().results.assign(fr.fan_out().items.size(), json::Value());
   fr.fan_out().next_item = 0;
@@ -1290,7 +1332,25 @@ void Execution::launch_map_iterations(int32_t f, const StepEnvironment& env, Tra
     }
     size_t index = fr.fan_out().next_item++;
     json::Value item_input = fr.fan_out().items[index];
-    if (s.item_selector) {
+    if (s.jsonata_item_selector) {
+      json::Value context = context_object(fr, env);
+      std::vector<json::Member> item;
+      item.push_back(json::Member{"Index", json::Value(static_cast<int64_t>(index))});
+      item.push_back(json::Member{"Value", fr.fan_out().items[index]});
+      context.set(
+          "Map", json::Value::object({json::Member{"Item", json::Value::object(std::move(item))}}));
+      StepHost host(env.now, env.entropy);
+      JsonataRoots roots{&fr.input, nullptr, nullptr, &context, fr.scope.get(), &host};
+      std::string field;
+      auto v = s.jsonata_item_selector->eval(roots, &field);
+      if (!v.ok()) {
+        // Iterations already running end with the state.
+        abort_children(f);
+        evaluation_failed(f, std::move(v.failure()), field, env, out, "MapStateFailed");
+        return;
+      }
+      item_input = std::move(v.value());
+    } else if (s.item_selector) {
       json::Value context = context_object(fr, env);
       std::vector<json::Member> item;
       item.push_back(json::Member{"Index", json::Value(static_cast<int64_t>(index))});

@@ -188,6 +188,30 @@ class Execution {
   Outcome<json::Value> assign_variables(int32_t f, const PayloadTemplate* assign,
                                         const json::Value& dollar, const json::Value* context,
                                         const StepEnvironment& env);
+  // JSONata query language (interpreter_jsonata.cc).
+  void execute_jsonata(int32_t f, const StepEnvironment& env, Transition& out);
+  // Evaluates Assign and Output (both see the variables as they were before the state) and
+  // leaves the state for `next`. `catchable` is false inside a Catch clause, whose own failure
+  // ends the thread.
+  void complete_jsonata(int32_t f, uint32_t next, const json::Value* result,
+                        const json::Value* error_output, const JsonataTemplate* assign,
+                        const JsonataTemplate* output, json::Value default_output, bool catchable,
+                        const StepEnvironment& env, Transition& out);
+  // Records EvaluationFailed (with the field's location when known) and fails the state.
+  void evaluation_failed(int32_t f, Failure failure, const std::string& location,
+                         const StepEnvironment& env, Transition& out,
+                         std::string_view failed_event = {}, bool catchable = true);
+  // Evaluates a field of the current state with $states.input (and the context when the state
+  // reads it); a failure is reported and gives nullopt.
+  std::optional<json::Value> eval_jsonata(int32_t f, const JsonataTemplate& t,
+                                          const json::Value* result, const json::Value* context,
+                                          const StepEnvironment& env, Transition& out,
+                                          std::string_view failed_event = {});
+  // A JSONata numeric field (TimeoutSeconds, MaxConcurrency, ...): nullopt after reporting a
+  // failure; `integer` requires a whole number, `min`/`max` bound it.
+  std::optional<double> eval_jsonata_number(int32_t f, const JsonataTemplate& t, bool integer,
+                                            double min, double max, const StepEnvironment& env,
+                                            Transition& out, std::string_view failed_event = {});
   int32_t new_frame(const Program* program, int32_t parent, uint32_t slot);
   void release_frame(int32_t f);
   std::string token_for(uint64_t task_id, const StepEnvironment& env);

@@ -202,6 +202,9 @@ class DefinitionParser {
         return nullptr;
       }
     }
+    if (top_level) {
+      machine_language_ = program->query_language;
+    }
     if (const json::Value* c = v.find("Comment"); c != nullptr && c->is_string()) {
       program->comment = std::string(c->as_string());
     }
@@ -321,6 +324,76 @@ class DefinitionParser {
     return out;
   }
 
+  // A JSONata-mode field: literal JSON with "{% %}" expressions anywhere inside.
+  std::optional<JsonataTemplate> jsonata_field(const json::Value& state, std::string_view field,
+                                               const std::string& loc,
+                                               const std::string& prefix = std::string()) {
+    const json::Value* v = state.find(field);
+    if (v == nullptr) {
+      return std::nullopt;
+    }
+    return JsonataTemplate::compile(*v, prefix + std::string(field), loc + "/" + std::string(field),
+                                    diags_);
+  }
+
+  // A JSONata-mode numeric field (TimeoutSeconds, MaxConcurrency, ...): a literal the JSONPath
+  // rules check, or an expression evaluated when the state runs.
+  std::optional<JsonataTemplate> jsonata_number_field(const json::Value& state,
+                                                      std::string_view field,
+                                                      const std::string& loc) {
+    const json::Value* v = state.find(field);
+    if (v == nullptr || !is_jsonata_expression(*v)) {
+      return std::nullopt;
+    }
+    return jsonata_field(state, field, loc);
+  }
+
+  // Fields a state may carry only in the other query language; AWS reports them at the state.
+  void check_language_fields(const State& s, const json::Value& v, const std::string& loc) {
+    static constexpr std::array<std::string_view, 16> kJsonPathOnly = {
+        "InputPath",
+        "OutputPath",
+        "ResultPath",
+        "ResultSelector",
+        "Parameters",
+        "Result",
+        "ItemsPath",
+        "MaxConcurrencyPath",
+        "TimeoutSecondsPath",
+        "HeartbeatSecondsPath",
+        "SecondsPath",
+        "TimestampPath",
+        "ErrorPath",
+        "CausePath",
+        "ToleratedFailureCountPath",
+        "ToleratedFailurePercentagePath",
+    };
+    static constexpr std::array<std::string_view, 3> kJsonataOnly = {"Arguments", "Output",
+                                                                     "Items"};
+    bool jsonata = s.query_language == QueryLanguage::Jsonata;
+    auto report = [&](std::string_view field) {
+      add_schema_error(diags_,
+                       std::string("The QueryLanguage is set to '") +
+                           (jsonata ? "JSONata" : "JSONPath") + "', but field '" +
+                           std::string(field) + "' is only supported for the '" +
+                           (jsonata ? "JSONPath" : "JSONata") + "' QueryLanguage",
+                       loc);
+    };
+    if (jsonata) {
+      for (std::string_view f : kJsonPathOnly) {
+        if (v.find(f) != nullptr) {
+          report(f);
+        }
+      }
+    } else {
+      for (std::string_view f : kJsonataOnly) {
+        if (v.find(f) != nullptr) {
+          report(f);
+        }
+      }
+    }
+  }
+
   std::optional<PayloadTemplate> payload(const json::Value& state, std::string_view field,
                                          const std::string& loc) {
     const json::Value* v = state.find(field);
@@ -406,15 +479,12 @@ class DefinitionParser {
           } else {
             add_schema_error(diags_, "These fields are required: [Next]", cloc);
           }
-          ct.result_path = optional_path(r, "ResultPath", cloc, true);
+          std::string prefix = "Catch[" + std::to_string(i - 1) + "]/";
           if (s.query_language == QueryLanguage::Jsonata) {
-            if (const json::Value* o = r.find("Output")) {
-              ct.jsonata_output = *o;
-            }
-            if (const json::Value* a = r.find("Assign")) {
-              ct.jsonata_assign = *a;
-            }
+            ct.jsonata_output = jsonata_field(r, "Output", cloc, prefix);
+            ct.jsonata_assign = jsonata_field(r, "Assign", cloc, prefix);
           } else {
+            ct.result_path = optional_path(r, "ResultPath", cloc, true);
             ct.assign = payload(r, "Assign", cloc);
           }
           s.catchers.push_back(std::move(ct));
@@ -466,10 +536,12 @@ class DefinitionParser {
       return;
     }
     s.query_language = program.query_language;
+    bool downgraded = false;
     if (const json::Value* ql = v.find("QueryLanguage")) {
       QueryLanguage q = s.query_language;
       if (parse_query_language(*ql, loc + "/QueryLanguage", q)) {
-        if (program.query_language == QueryLanguage::Jsonata && q == QueryLanguage::JsonPath) {
+        if (machine_language_ == QueryLanguage::Jsonata && q == QueryLanguage::JsonPath) {
+          downgraded = true;
           add_schema_error(diags_,
                            "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole "
                            "state machine",
@@ -509,6 +581,9 @@ class DefinitionParser {
     }
     s.uses_context = contains_context_ref(v);
     bool jsonata = s.query_language == QueryLanguage::Jsonata;
+    if (!downgraded) {
+      check_language_fields(s, v, loc);
+    }
 
     // Transitions.
     bool terminal =
@@ -529,16 +604,9 @@ class DefinitionParser {
 
     // Data flow fields.
     if (jsonata) {
-      if (const json::Value* a = v.find("Arguments")) {
-        s.jsonata_arguments = *a;
-      }
-      if (const json::Value* o = v.find("Output")) {
-        s.jsonata_output = *o;
-        s.has_jsonata_output = true;
-      }
-      if (const json::Value* a = v.find("Assign")) {
-        s.jsonata_assign = *a;
-      }
+      s.jsonata_arguments = jsonata_field(v, "Arguments", loc);
+      s.jsonata_output = jsonata_field(v, "Output", loc);
+      s.jsonata_assign = jsonata_field(v, "Assign", loc);
     } else {
       s.input_path = optional_path(v, "InputPath", loc, false);
       s.output_path = optional_path(v, "OutputPath", loc, false);
@@ -588,18 +656,21 @@ class DefinitionParser {
     s.resource = std::string(r->as_string());
     check_resource(s, loc);
     split_resource(s);
-    if (const json::Value* t = v.find("TimeoutSeconds")) {
-      if (is_jsonata_expr(*t)) {
-        s.credentials = s.credentials;  // evaluated by the JSONata layer at run time
-      } else {
-        s.timeout_seconds = positive_int(v, "TimeoutSeconds", loc, false);
-      }
+    bool jsonata = s.query_language == QueryLanguage::Jsonata;
+    if (jsonata) {
+      s.jsonata_timeout_seconds = jsonata_number_field(v, "TimeoutSeconds", loc);
+      s.jsonata_heartbeat_seconds = jsonata_number_field(v, "HeartbeatSeconds", loc);
     }
-    s.timeout_seconds_path = path_field(v, "TimeoutSecondsPath", loc);
-    if (const json::Value* h = v.find("HeartbeatSeconds"); h != nullptr && !is_jsonata_expr(*h)) {
+    if (!s.jsonata_timeout_seconds) {
+      s.timeout_seconds = positive_int(v, "TimeoutSeconds", loc, false);
+    }
+    if (!s.jsonata_heartbeat_seconds) {
       s.heartbeat_seconds = positive_int(v, "HeartbeatSeconds", loc, false);
     }
-    s.heartbeat_seconds_path = path_field(v, "HeartbeatSecondsPath", loc);
+    if (!jsonata) {
+      s.timeout_seconds_path = path_field(v, "TimeoutSecondsPath", loc);
+      s.heartbeat_seconds_path = path_field(v, "HeartbeatSecondsPath", loc);
+    }
     if (const json::Value* c = v.find("Credentials")) {
       if (!c->is_object() || (c->find("RoleArn") == nullptr && c->find("RoleArn.$") == nullptr)) {
         add_schema_error(diags_, "The field 'RoleArn' is required but was missing",
@@ -626,17 +697,14 @@ class DefinitionParser {
         add_schema_error(diags_, "These fields are required: [Next]", cloc);
       }
       if (s.query_language == QueryLanguage::Jsonata) {
-        if (const json::Value* cond = c.find("Condition")) {
-          b.jsonata_condition = *cond;
+        std::string prefix = "Choices[" + std::to_string(i - 1) + "]/";
+        if (c.find("Condition") != nullptr) {
+          b.jsonata_condition = jsonata_field(c, "Condition", cloc, prefix);
         } else {
           add_schema_error(diags_, "These fields are required: [Condition]", cloc);
         }
-        if (const json::Value* a = c.find("Assign")) {
-          b.jsonata_assign = *a;
-        }
-        if (const json::Value* o = c.find("Output")) {
-          b.jsonata_output = *o;
-        }
+        b.jsonata_assign = jsonata_field(c, "Assign", cloc, prefix);
+        b.jsonata_output = jsonata_field(c, "Output", cloc, prefix);
       } else {
         b.condition = Condition::compile(c, cloc, true, diags_);
         b.assign = payload(c, "Assign", cloc);
@@ -652,8 +720,8 @@ class DefinitionParser {
     int count = 0;
     if (const json::Value* x = v.find("Seconds")) {
       ++count;
-      if (is_jsonata_expr(*x)) {
-        s.jsonata_seconds = *x;
+      if (is_jsonata_expr(*x) && s.query_language == QueryLanguage::Jsonata) {
+        s.jsonata_seconds = jsonata_field(v, "Seconds", loc);
       } else if (!x->is_int() || x->as_int() < 0) {
         add_schema_error(diags_, "The value for the field 'Seconds' must be a positive integer",
                          loc + "/Seconds");
@@ -663,7 +731,9 @@ class DefinitionParser {
     }
     if (const json::Value* x = v.find("Timestamp")) {
       ++count;
-      if (!x->is_string() || !parse_timestamp(x->as_string())) {
+      if (is_jsonata_expr(*x) && s.query_language == QueryLanguage::Jsonata) {
+        s.jsonata_timestamp = jsonata_field(v, "Timestamp", loc);
+      } else if (!x->is_string() || !parse_timestamp(x->as_string())) {
         add_schema_error(diags_, "String does not match RFC3339 timestamp", loc + "/Timestamp");
       } else {
         s.timestamp = std::string(x->as_string());
@@ -709,7 +779,11 @@ class DefinitionParser {
   }
 
   void parse_fail(State& s, const json::Value& v, const std::string& loc) {
-    std::optional<Intrinsic> unused;
+    if (s.query_language == QueryLanguage::Jsonata) {
+      s.jsonata_error = jsonata_field(v, "Error", loc);
+      s.jsonata_cause = jsonata_field(v, "Cause", loc);
+      return;
+    }
     string_or_path(v, "Error", "ErrorPath", loc, s.error, s.error_path, s.error_intrinsic);
     string_or_path(v, "Cause", "CausePath", loc, s.cause, s.cause_path, s.cause_intrinsic);
   }
@@ -722,7 +796,7 @@ class DefinitionParser {
     }
     size_t i = 0;
     for (const json::Value& b : branches->as_array()) {
-      auto p = parse_program(b, loc + "/Branches/" + std::to_string(i++), s.query_language, false);
+      auto p = parse_program(b, loc + "/Branches/" + std::to_string(i++), machine_language_, false);
       if (p) {
         s.branches.push_back(std::move(p));
       }
@@ -746,11 +820,15 @@ class DefinitionParser {
         s.distributed = true;
       }
     }
-    s.processor = parse_program(*processor, ploc, s.query_language, false);
-    if (s.query_language == QueryLanguage::Jsonata) {
-      if (const json::Value* items = v.find("Items")) {
-        s.jsonata_items = *items;
-      }
+    // States inside fall back to the machine's language, not the Map's.
+    s.processor = parse_program(*processor, ploc, machine_language_, false);
+    bool jsonata = s.query_language == QueryLanguage::Jsonata;
+    if (jsonata) {
+      s.jsonata_items = jsonata_field(v, "Items", loc);
+      s.jsonata_item_selector = jsonata_field(v, "ItemSelector", loc);
+      s.jsonata_max_concurrency = jsonata_number_field(v, "MaxConcurrency", loc);
+      s.jsonata_tolerated_count = jsonata_number_field(v, "ToleratedFailureCount", loc);
+      s.jsonata_tolerated_percentage = jsonata_number_field(v, "ToleratedFailurePercentage", loc);
     } else {
       s.items_path = path_field(v, "ItemsPath", loc);
     }
@@ -767,22 +845,24 @@ class DefinitionParser {
     if (const json::Value* mc = v.find("MaxConcurrency")) {
       if (mc->is_int() && mc->as_int() >= 0) {
         s.max_concurrency = mc->as_int();
-      } else if (!is_jsonata_expr(*mc)) {
+      } else if (!(jsonata && is_jsonata_expr(*mc))) {
         add_schema_error(diags_,
                          "The value for the field 'MaxConcurrency' must be a positive integer",
                          loc + "/MaxConcurrency");
       }
     }
-    s.max_concurrency_path = path_field(v, "MaxConcurrencyPath", loc);
+    if (!jsonata) {
+      s.max_concurrency_path = path_field(v, "MaxConcurrencyPath", loc);
+      s.tolerated_failure_count_path = path_field(v, "ToleratedFailureCountPath", loc);
+      s.tolerated_failure_percentage_path = path_field(v, "ToleratedFailurePercentagePath", loc);
+    }
     if (const json::Value* t = v.find("ToleratedFailureCount"); t != nullptr && t->is_int()) {
       s.tolerated_failure_count = t->as_int();
     }
-    s.tolerated_failure_count_path = path_field(v, "ToleratedFailureCountPath", loc);
     if (const json::Value* t = v.find("ToleratedFailurePercentage");
         t != nullptr && t->is_number()) {
       s.tolerated_failure_percentage = t->as_double();
     }
-    s.tolerated_failure_percentage_path = path_field(v, "ToleratedFailurePercentagePath", loc);
     if (const json::Value* r = v.find("ItemReader")) {
       s.item_reader = *r;
     }
@@ -799,6 +879,9 @@ class DefinitionParser {
 
   const ParseOptions& options_;
   Diagnostics& diags_;
+  // The top-level QueryLanguage: branches and item processors inherit it, and a state may not
+  // downgrade it to JSONPath.
+  QueryLanguage machine_language_ = QueryLanguage::JsonPath;
 };
 
 }  // namespace

@@ -750,10 +750,45 @@ Val Evaluator::eval_group(const Node* /*expr*/, const std::vector<std::pair<Node
     for (size_t i = 0; i < n; ++i)
       items.push_back(input.at(i));
   }
+  if (items.size() == 1 && !reduce) {
+    // One item (an object constructor on a single context, the common case): every key names its
+    // own group, so the group index and the grouping pass are not needed.
+    const Val& item = items[0];
+    auto data = std::make_shared<ObjectData>();
+    std::vector<std::pair<std::string, size_t>> seen;
+    seen.reserve(pairs.size());
+    for (size_t p = 0; p < pairs.size(); ++p) {
+      Val key = eval(pairs[p].first, item, env);
+      if (!key.is_string() && !key.is_undefined()) {
+        JError err("T1003", key);
+        err.position = position;
+        throw err;
+      }
+      if (key.is_undefined())
+        continue;
+      for (const auto& [k, q] : seen) {
+        if (k == key.as_string() && q != p) {
+          JError err("D1009", key);
+          err.position = position;
+          throw err;
+        }
+      }
+      seen.emplace_back(std::string(key.as_string()), p);
+    }
+    for (auto& [k, p] : seen) {
+      Val v = eval(pairs[p].second, item, env);
+      if (!v.is_undefined())
+        data->set(std::move(k), std::move(v));
+    }
+    return Val::object(std::move(data));
+  }
   struct Group {
     std::string key;
     Val data;
     size_t expr_index;
+    // Items after the first, appended once at the end: appending one by one copied the group's
+    // sequence for every item (quadratic in the group's size).
+    std::vector<Val> more;
   };
   std::vector<Group> groups;
   std::unordered_map<std::string, size_t> index;
@@ -777,12 +812,30 @@ Val Evaluator::eval_group(const Node* /*expr*/, const std::vector<std::pair<Node
           err.position = position;
           throw err;
         }
-        g.data = append(g.data, item);
+        g.more.push_back(item);
       } else {
         index.emplace(k, groups.size());
-        groups.push_back(Group{k, item, p});
+        groups.push_back(Group{k, item, p, {}});
       }
     }
+  }
+  for (Group& g : groups) {
+    if (g.more.empty())
+      continue;
+    std::vector<Val> all;
+    auto add = [&](const Val& v) {
+      if (v.is_array()) {
+        for (size_t i = 0; i < v.size(); ++i)
+          all.push_back(v.at(i));
+      } else {
+        all.push_back(v);
+      }
+    };
+    add(g.data);
+    for (const Val& v : g.more)
+      add(v);
+    g.data = Val::array(std::move(all));
+    g.more.clear();
   }
   auto data = std::make_shared<ObjectData>();
   for (Group& g : groups) {
@@ -1042,6 +1095,8 @@ Val Evaluator::apply_inner(const Val& proc, std::vector<Val>& args, const Val& i
     }
     case FnKind::Native:
       return f->native(*this, a, input, env);
+    case FnKind::Host:
+      return apply_host(*f->host_fn, a);
     case FnKind::Partial: {
       std::vector<Val> full;
       size_t k = 0;
@@ -1101,6 +1156,30 @@ Val Evaluator::apply_inner(const Val& proc, std::vector<Val>& args, const Val& i
     }
   }
   return Val();
+}
+
+Val Evaluator::apply_host(const HostFunction& fn, const std::vector<Val>& args) {
+  std::vector<json::Value> storage;
+  storage.reserve(args.size());
+  std::vector<const json::Value*> in;
+  in.reserve(args.size());
+  for (const Val& a : args) {
+    if (a.is_undefined()) {
+      in.push_back(nullptr);
+      continue;
+    }
+    storage.push_back(to_json(a));
+    in.push_back(&storage.back());
+  }
+  Result r = fn.call(in, host_);
+  if (!r.ok) {
+    JError e(r.error.code);
+    e.message = r.error.message;
+    throw e;
+  }
+  if (r.undefined)
+    return Val();
+  return Val::from_json(r.value);
 }
 
 Val Evaluator::apply_transform(const Function& fn, const Val& obj) {

@@ -44,6 +44,7 @@ class Evaluator {
   Val eval_apply_expr(const Node* expr, const Val& input, const Env& env);
   Val apply_inner(const Val& proc, std::vector<Val>& args, const Val& input, const Env& env);
   Val apply_transform(const Function& fn, const Val& obj);
+  Val apply_host(const HostFunction& fn, const std::vector<Val>& args);
   Env frame_from_tuple(const Env& env, const Val& tuple);
 
   void note_binding(const Env& frame);

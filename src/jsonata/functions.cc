@@ -186,6 +186,7 @@ int function_arity(const Function& f) {
     case FnKind::Lambda:
       return static_cast<int>(f.params.size());
     case FnKind::Native:
+    case FnKind::Host:
       return f.arity;
     case FnKind::Partial: {
       int n = 0;
@@ -451,7 +452,42 @@ struct MatchObj {
   size_t end;
   Val groups;
   Val next;
+  // A regex literal is searched directly, without building the match objects a custom matcher
+  // function returns (they dominated $replace and $split with a regex).
+  std::shared_ptr<Regex> regex;
+  std::string regex_source;
+  Val subject;
+  size_t offset = 0;  // byte offset where the next search starts
 };
+
+std::optional<MatchObj> native_match(const std::shared_ptr<Regex>& regex, const std::string& source,
+                                     const Val& str, size_t from, bool is_next) {
+  std::string_view s = str.as_string();
+  if (is_next && from >= s.size())
+    return std::nullopt;
+  RegexMatch m;
+  if (!regex->search(s, from, m))
+    return std::nullopt;
+  if (is_next && m.start == m.end) {
+    JError e("D1004", Val::string(source));
+    throw e;
+  }
+  MatchObj r;
+  r.match = std::string(s.substr(m.start, m.end - m.start));
+  r.start = utf8_length(s.substr(0, m.start));
+  r.end = r.start + utf8_length(s.substr(m.start, m.end - m.start));
+  std::vector<Val> groups;
+  groups.reserve(m.groups.size());
+  for (const auto& g : m.groups) {
+    groups.push_back(g ? Val::string(s.substr(g->first, g->second - g->first)) : Val::string(""));
+  }
+  r.groups = Val::array(std::move(groups));
+  r.regex = regex;
+  r.regex_source = source;
+  r.subject = str;
+  r.offset = m.end;
+  return r;
+}
 
 std::optional<MatchObj> read_match(const Val& m) {
   if (m.is_undefined())
@@ -477,10 +513,17 @@ std::optional<MatchObj> read_match(const Val& m) {
 
 std::optional<MatchObj> first_match(Evaluator& ev, const Val& matcher, const Val& str,
                                     const Env& env) {
+  Function* f = matcher.fn();
+  if (f != nullptr && f->kind == FnKind::Regex && str.is_string()) {
+    return native_match(f->regex, f->regex_source, str, 0, false);
+  }
   return read_match(ev.apply(matcher, {str}, Val(), env));
 }
 
 std::optional<MatchObj> next_match(Evaluator& ev, const MatchObj& m, const Env& env) {
+  if (m.regex) {
+    return native_match(m.regex, m.regex_source, m.subject, m.offset, true);
+  }
   if (!m.next.is_function())
     return std::nullopt;
   return read_match(ev.apply(m.next, {}, Val(), env));

@@ -1,5 +1,6 @@
 #include "jsonata/jsonata.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "jsonata/evaluator.h"
@@ -21,6 +22,29 @@ const Env& Evaluator::builtins() {
     return frame;
   }();
   return env;
+}
+
+struct Library::Impl {
+  Env env;
+};
+
+Library::Library(const std::vector<HostFunction>& functions,
+                 const std::vector<std::string>& hidden) {
+  auto impl = std::make_shared<Impl>();
+  impl->env = std::make_shared<Frame>(Evaluator::builtins());
+  for (const std::string& name : hidden) {
+    impl->env->bind(name, Val());
+  }
+  for (const HostFunction& h : functions) {
+    auto fn = std::make_shared<Function>();
+    fn->kind = FnKind::Host;
+    fn->host_fn = std::make_shared<const HostFunction>(h);
+    fn->name = h.name;
+    fn->sig = h.signature.empty() ? nullptr : parse_signature(h.signature);
+    fn->arity = fn->sig ? static_cast<int>(fn->sig->params.size()) : 0;
+    impl->env->bind(h.name, Val::function(std::move(fn)));
+  }
+  impl_ = std::move(impl);
 }
 
 namespace {
@@ -144,12 +168,34 @@ std::pair<std::optional<Expression>, Error> Expression::compile(std::string_view
   }
 }
 
+std::pair<std::optional<Expression>, Error> Expression::compile(std::string_view text,
+                                                                const Library& library) {
+  auto r = compile(text);
+  if (r.first) {
+    r.first->library_ = library.impl();
+  }
+  return r;
+}
+
+std::vector<std::string> Expression::free_variables() const {
+  std::vector<std::string> out;
+  for (const auto& n : program_->nodes) {
+    if (n->type != NT::Variable || n->str.empty()) {
+      continue;
+    }
+    if (std::find(out.begin(), out.end(), n->str) == out.end()) {
+      out.push_back(n->str);
+    }
+  }
+  return out;
+}
+
 Result Expression::evaluate(const json::Value* input, const std::vector<Binding>& bindings,
                             Host& host, const Limits& limits) const {
   Result r;
   try {
     Evaluator ev(host, limits, program_);
-    Env env = std::make_shared<Frame>(Evaluator::builtins());
+    Env env = std::make_shared<Frame>(library_ ? library_->env : Evaluator::builtins());
     for (const Binding& b : bindings)
       env->bind(b.name, Val::from_json(b.value));
     Val in = input ? Val::from_json(*input) : Val();

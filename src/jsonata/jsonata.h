@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,10 +62,39 @@ struct Result {
 
 struct Program;
 
+// A function the embedding application adds to the library (AWS Step Functions' $partition,
+// $uuid, ...). Arguments arrive as JSON, nullptr for an undefined one; the answer is a Result:
+// a value, undefined (ok and undefined), or an Error whose code and message are reported as is.
+struct HostFunction {
+  std::string name;       // without the leading '$'
+  std::string signature;  // JSONata signature checked before the call, e.g. "<an:a>"
+  std::function<Result(const std::vector<const json::Value*>& args, Host& host)> call;
+};
+
+// An immutable set of host functions layered over the built-ins, built once and shared by every
+// expression compiled against it. Names in `hidden` are removed from the library, so calling them
+// fails with T1006 like calling any other undefined name.
+class Library {
+ public:
+  Library(const std::vector<HostFunction>& functions, const std::vector<std::string>& hidden);
+  struct Impl;
+  const std::shared_ptr<const Impl>& impl() const { return impl_; }
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
+
 class Expression {
  public:
-  // Parses and prepares an expression; syntax errors come back as Error.
+  // Parses and prepares an expression; syntax errors come back as Error. With a library, its
+  // functions are visible to the expression (the library must outlive nothing: it is shared).
   static std::pair<std::optional<Expression>, Error> compile(std::string_view text);
+  static std::pair<std::optional<Expression>, Error> compile(std::string_view text,
+                                                             const Library& library);
+
+  // Names of the variables the expression reads ($name, without '$'), each once, so a caller
+  // with many variables in scope binds only those an expression can see.
+  std::vector<std::string> free_variables() const;
 
   // Evaluates against `input` (nullptr = undefined input). Thread-safe: a compiled Expression may
   // be evaluated concurrently.
@@ -73,6 +103,7 @@ class Expression {
 
  private:
   std::shared_ptr<const Program> program_;
+  std::shared_ptr<const Library::Impl> library_;
 };
 
 // A Host with a fixed time and a deterministic pseudo-random sequence (tests, replays).

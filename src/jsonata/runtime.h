@@ -235,7 +235,9 @@ using Env = std::shared_ptr<Frame>;
 class Evaluator;
 using NativeImpl = Val (*)(Evaluator& ev, std::vector<Val>& args, const Val& input, const Env& env);
 
-enum class FnKind : uint8_t { Lambda, Native, Partial, Regex, Transform, Chain, Matcher };
+enum class FnKind : uint8_t { Lambda, Native, Partial, Regex, Transform, Chain, Matcher, Host };
+
+struct HostFunction;
 
 struct Function final : HeapObj {
   FnKind kind;
@@ -249,6 +251,7 @@ struct Function final : HeapObj {
   bool thunk = false;
   // Native
   NativeImpl native = nullptr;
+  std::shared_ptr<const HostFunction> host_fn;  // Host: a function of a Library
   std::string name;
   int arity = 0;
   // Partial: target with bound args (placeholders marked by nullopt)
