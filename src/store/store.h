@@ -153,6 +153,40 @@ struct Tag {
   std::string value;
 };
 
+// A service's resource as a JSON document (IAM users and roles, SSM documents and automation
+// executions, EventBridge buses and rules, SNS topics, Lambda functions, ...). Services own the
+// document's shape; the store keeps it keyed, versioned and optionally indexed by one secondary
+// key, so a new service needs no new tables and every backend stays one contract.
+struct DocumentRecord {
+  std::string kind;        // namespaced by service: "iam.user", "ssm.document", "events.rule", ...
+  std::string key;         // unique within kind (a name, an ARN, "bus/rule", ...)
+  std::string json;        // the document, JSON text
+  std::string index;       // a secondary key for documents_by_index ("" for none)
+  int64_t version = 0;     // set by the store: 1 on insert, +1 on every replace
+  int64_t created_ms = 0;  // set by the caller on insert; kept on replace
+  int64_t updated_ms = 0;
+};
+
+// Expected-version values for document writes.
+inline constexpr int64_t kMustNotExist = 0;  // insert; AlreadyExists when the key is taken
+inline constexpr int64_t kAnyVersion = -1;   // insert or replace / delete whatever is there
+
+struct DocumentWrite {
+  enum class Op : uint8_t { Put, Delete };
+  Op op = Op::Put;
+  DocumentRecord doc;                      // for Delete only kind and key are read
+  int64_t expected_version = kAnyVersion;  // or kMustNotExist, or the version read earlier
+};
+
+// Document writes and jobs committed together, all or nothing: the first write whose condition
+// fails (AlreadyExists, NotFound for a Delete/replace of a missing key with a positive expected
+// version, ConditionFailed) rolls the whole batch back and is the result.
+struct DocumentBatch {
+  std::vector<DocumentWrite> writes;
+  std::vector<JobRecord> jobs_to_put;
+  std::vector<std::string> jobs_to_delete;
+};
+
 struct ExecutionFilter {
   std::string state_machine_arn;  // required
   std::string status;             // "" for any
@@ -218,6 +252,21 @@ class Store {
   virtual void set_tags(std::string_view arn, const std::vector<Tag>& tags) = 0;
   virtual void remove_tags(std::string_view arn, const std::vector<std::string>& keys) = 0;
   virtual std::vector<Tag> tags(std::string_view arn) = 0;
+
+  // Documents.
+  virtual WriteStatus apply_documents(const DocumentBatch& batch) = 0;
+  virtual std::optional<DocumentRecord> get_document(std::string_view kind,
+                                                     std::string_view key) = 0;
+  // Ordered by key; only keys starting with key_prefix ("" for all).
+  virtual Page<DocumentRecord> list_documents(std::string_view kind, std::string_view key_prefix,
+                                              std::string_view after_key, size_t limit) = 0;
+  // Every document of this kind whose index equals `index`, ordered by key.
+  virtual std::vector<DocumentRecord> documents_by_index(std::string_view kind,
+                                                         std::string_view index) = 0;
+  // Every job whose due_ms <= before_ms and kind matches, oldest first, at most limit (job
+  // runners of services that poll rather than keep timers).
+  virtual std::vector<JobRecord> due_jobs(std::string_view kind, int64_t before_ms,
+                                          size_t limit) = 0;
 
   // Small settings and secrets of the server itself (e.g. the task-token key).
   virtual std::optional<std::string> get_meta(std::string_view key) = 0;
