@@ -142,30 +142,26 @@ TEST_F(EngineTest, ActivityCallbackAndTokenErrors) {
 TEST_F(EngineTest, ResumesAfterRestart) {
   auto act = engine_->create_activity("", "act", {});
   ASSERT_TRUE(act.ok());
-  std::string m = machine("resume", R"({"StartAt":"T","States":{
-      "T":{"Type":"Task","Resource":")" + act->arn + R"(","ResultPath":"$.r","Next":"U"},
-      "U":{"Type":"Pass","Parameters":{"id.$":"States.UUID()","r.$":"$.r"
-}
-, "End" : true
-}
-}
-})");
+  std::string m = machine("resume", R"J({"StartAt":"T","States":{
+      "T":{"Type":"Task","Resource":")J" +
+                                        act->arn + R"J(","ResultPath":"$.r","Next":"U"},
+      "U":{"Type":"Pass","Parameters":{"id.$":"States.UUID()","r.$":"$.r"},"End":true}}})J");
   std::string e = start(m, "{}", "first");
-std::string e2 = start(m, "{}", "second");
-auto task = poll(act->arn);
-ASSERT_TRUE(task);
-close();
-open();
-EXPECT_EQ(engine_->running_in_memory(), 2u);
-// The claimed task is not offered again; the unclaimed one is.
-auto other = poll(act->arn);
-ASSERT_TRUE(other);
-EXPECT_NE(other->task_token, task->task_token);
-ASSERT_TRUE(engine_->send_task_success(task->task_token, R"({"a":1})").ok());
-ASSERT_TRUE(engine_->send_task_success(other->task_token, R"({"a":2})").ok());
-EXPECT_EQ(wait_done(e).status, "SUCCEEDED");
-EXPECT_EQ(wait_done(e2).status, "SUCCEEDED");
-EXPECT_EQ(event_types(e).back(), "ExecutionSucceeded");
+  std::string e2 = start(m, "{}", "second");
+  auto task = poll(act->arn);
+  ASSERT_TRUE(task);
+  close();
+  open();
+  EXPECT_EQ(engine_->running_in_memory(), 2u);
+  // The claimed task is not offered again; the unclaimed one is.
+  auto other = poll(act->arn);
+  ASSERT_TRUE(other);
+  EXPECT_NE(other->task_token, task->task_token);
+  ASSERT_TRUE(engine_->send_task_success(task->task_token, R"({"a":1})").ok());
+  ASSERT_TRUE(engine_->send_task_success(other->task_token, R"({"a":2})").ok());
+  EXPECT_EQ(wait_done(e).status, "SUCCEEDED");
+  EXPECT_EQ(wait_done(e2).status, "SUCCEEDED");
+  EXPECT_EQ(event_types(e).back(), "ExecutionSucceeded");
 }
 
 TEST_F(EngineTest, NameIdempotencyAndErrors) {
