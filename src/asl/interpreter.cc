@@ -283,6 +283,8 @@ void Execution::step(const Input& input, const StepEnvironment& env, Transition&
     case Input::Kind::TaskSucceeded:
     case Input::Kind::TaskFailed:
     case Input::Kind::TaskTimedOut:
+    case Input::Kind::TaskSubmitted:
+    case Input::Kind::ActivityStarted:
       on_task_result(input, env, out);
       break;
     case Input::Kind::TimerFired:
@@ -885,26 +887,43 @@ void Execution::start_task(int32_t f, const StepEnvironment& env, Transition& ou
   }
   const std::string& type = s.resource_type;
   const std::string& resource = s.resource_name;
-  {
-    HistoryEvent& e = emit(out, "TaskScheduled", &fr, env);
+  if (type == "activity") {
+    // Activities have their own events: scheduled now, started when a worker takes the task.
+    HistoryEvent& e = emit(out, "ActivityScheduled", &fr, env);
     std::vector<json::Member> d;
-    d.reserve(6);
-    d.push_back(json::Member{"parameters", params});
-    d.push_back(json::Member{"region", json::Value(region_of(info_.machine->arn))});
-    d.push_back(json::Member{"resource", json::Value(resource)});
-    d.push_back(json::Member{"resourceType", json::Value(type)});
-    if (shown_timeout) {
-      d.push_back(json::Member{"timeoutInSeconds", json::Value(*shown_timeout)});
-    }
+    d.reserve(5);
     if (shown_heartbeat) {
       d.push_back(json::Member{"heartbeatInSeconds", json::Value(*shown_heartbeat)});
     }
+    d.push_back(json::Member{"input", params});
+    d.push_back(json::Member{"inputDetails", not_truncated()});
+    d.push_back(json::Member{"resource", json::Value(resource)});
+    if (shown_timeout) {
+      d.push_back(json::Member{"timeoutInSeconds", json::Value(*shown_timeout)});
+    }
     e.details = json::Value::object(std::move(d));
-  }
-  {
-    HistoryEvent& e = emit(out, "TaskStarted", &fr, env);
-    e.details = json::Value::object({json::Member{"resource", json::Value(resource)},
-                                     json::Member{"resourceType", json::Value(type)}});
+  } else {
+    {
+      HistoryEvent& e = emit(out, "TaskScheduled", &fr, env);
+      std::vector<json::Member> d;
+      d.reserve(6);
+      d.push_back(json::Member{"parameters", params});
+      d.push_back(json::Member{"region", json::Value(region_of(info_.machine->arn))});
+      d.push_back(json::Member{"resource", json::Value(resource)});
+      d.push_back(json::Member{"resourceType", json::Value(type)});
+      if (shown_timeout) {
+        d.push_back(json::Member{"timeoutInSeconds", json::Value(*shown_timeout)});
+      }
+      if (shown_heartbeat) {
+        d.push_back(json::Member{"heartbeatInSeconds", json::Value(*shown_heartbeat)});
+      }
+      e.details = json::Value::object(std::move(d));
+    }
+    {
+      HistoryEvent& e = emit(out, "TaskStarted", &fr, env);
+      e.details = json::Value::object({json::Member{"resource", json::Value(resource)},
+                                       json::Member{"resourceType", json::Value(type)}});
+    }
   }
   fr.waiting_task = task_id;
   Command c;
@@ -926,18 +945,35 @@ void Execution::on_task_result(const Input& in, const StepEnvironment& env, Tran
   }
   Frame& fr = *frames_[static_cast<size_t>(f)];
   const State& s = fr.program->states[fr.state];
-  fr.waiting_task = 0;
-  fr.task_token.clear();
   const std::string& type = s.resource_type;
   const std::string& resource = s.resource_name;
+  bool activity = type == "activity";
+  if (in.kind == Input::Kind::TaskSubmitted || in.kind == Input::Kind::ActivityStarted) {
+    // Progress, not completion: the task stays outstanding.
+    if (in.kind == Input::Kind::ActivityStarted) {
+      HistoryEvent& e = emit(out, "ActivityStarted", &fr, env);
+      e.details = json::Value::object({json::Member{"workerName", json::Value(in.worker_name)}});
+    } else {
+      HistoryEvent& e = emit(out, "TaskSubmitted", &fr, env);
+      e.details = json::Value::object({json::Member{"output", in.output},
+                                       json::Member{"outputDetails", not_truncated()},
+                                       json::Member{"resource", json::Value(resource)},
+                                       json::Member{"resourceType", json::Value(type)}});
+    }
+    return;
+  }
+  fr.waiting_task = 0;
+  fr.task_token.clear();
   if (in.kind == Input::Kind::TaskSucceeded) {
-    HistoryEvent& e = emit(out, "TaskSucceeded", &fr, env);
+    HistoryEvent& e = emit(out, activity ? "ActivitySucceeded" : "TaskSucceeded", &fr, env);
     std::vector<json::Member> d;
     d.reserve(4);
     d.push_back(json::Member{"output", in.output});
     d.push_back(json::Member{"outputDetails", not_truncated()});
-    d.push_back(json::Member{"resource", json::Value(resource)});
-    d.push_back(json::Member{"resourceType", json::Value(type)});
+    if (!activity) {
+      d.push_back(json::Member{"resource", json::Value(resource)});
+      d.push_back(json::Member{"resourceType", json::Value(type)});
+    }
     e.details = json::Value::object(std::move(d));
     json::Value result = in.output;
     if (s.result_selector) {
@@ -957,15 +993,19 @@ void Execution::on_task_result(const Input& in, const StepEnvironment& env, Tran
     }
     complete_state(f, std::move(result), env, out);
   } else {
-    const char* type_name = in.kind == Input::Kind::TaskTimedOut ? "TaskTimedOut" : "TaskFailed";
+    bool timed_out = in.kind == Input::Kind::TaskTimedOut;
+    const char* type_name = activity ? (timed_out ? "ActivityTimedOut" : "ActivityFailed")
+                                     : (timed_out ? "TaskTimedOut" : "TaskFailed");
     HistoryEvent& e = emit(out, type_name, &fr, env);
     std::vector<json::Member> d;
     if (!in.cause.empty()) {
       d.push_back(json::Member{"cause", json::Value(in.cause)});
     }
     d.push_back(json::Member{"error", json::Value(in.error)});
-    d.push_back(json::Member{"resource", json::Value(resource)});
-    d.push_back(json::Member{"resourceType", json::Value(type)});
+    if (!activity) {
+      d.push_back(json::Member{"resource", json::Value(resource)});
+      d.push_back(json::Member{"resourceType", json::Value(type)});
+    }
     e.details = json::Value::object(std::move(d));
     fail_state(f, Failure{in.error, in.cause}, env, out);
   }

@@ -76,11 +76,23 @@ struct Transition {
 
 // What step() consumes.
 struct Input {
-  enum class Kind : uint8_t { Start, TaskSucceeded, TaskFailed, TaskTimedOut, TimerFired, Stop };
+  // TaskSubmitted: a .sync / .waitForTaskToken call was accepted (output: its response);
+  // ActivityStarted: a worker took an activity task. Both leave the task outstanding.
+  enum class Kind : uint8_t {
+    Start,
+    TaskSucceeded,
+    TaskFailed,
+    TaskTimedOut,
+    TimerFired,
+    Stop,
+    TaskSubmitted,
+    ActivityStarted,
+  };
   Kind kind = Kind::Start;
-  uint64_t id = 0;     // task_id or timer_id
-  json::Value output;  // TaskSucceeded
-  std::string error;   // TaskFailed / TaskTimedOut / Stop
+  uint64_t id = 0;          // task_id or timer_id
+  json::Value output;       // TaskSucceeded, TaskSubmitted
+  std::string worker_name;  // ActivityStarted
+  std::string error;        // TaskFailed / TaskTimedOut / Stop
   std::string cause;
 };
 

@@ -29,13 +29,23 @@ void Engine::Impl::enqueue_activity(const std::string& activity_arn, QueuedActiv
     waiter = std::move(q.waiters.front());
     q.waiters.pop_front();
   }
-  LivePtr lp = task.live.lock();
-  if (lp) {
-    store.claim_job(task_job_id(lp->rec.arn, task.task_id), waiter.worker_name);
-  }
-  pool.post([waiter = std::move(waiter), task = std::move(task)] {
+  pool.post([this, waiter = std::move(waiter), task = std::move(task)] {
+    if (LivePtr lp = task.live.lock()) {
+      hand_to_worker(lp, task.task_id, waiter.worker_name);
+    }
     waiter.done(std::optional<ActivityTask>(ActivityTask{task.token, task.input}));
   });
+}
+
+void Engine::Impl::hand_to_worker(const LivePtr& lp, uint64_t task_id, const std::string& worker) {
+  if (lp->durable) {
+    store.claim_job(task_job_id(lp->rec.arn, task_id), worker);
+  }
+  asl::Input in;
+  in.kind = asl::Input::Kind::ActivityStarted;
+  in.id = task_id;
+  in.worker_name = worker;
+  deliver(lp, std::move(in));
 }
 
 Result<store::ActivityRecord> Engine::create_activity(const std::string& region,
@@ -116,7 +126,7 @@ void Engine::get_activity_task(const std::string& activity_arn, const std::strin
         continue;  // stale: the execution ended or the task timed out while queued
       }
     }
-    im.store.claim_job(task_job_id(lp->rec.arn, task.task_id), worker_name);
+    im.hand_to_worker(lp, task.task_id, worker_name);
     done(std::optional<ActivityTask>(ActivityTask{task.token, task.input}));
     return;
   }

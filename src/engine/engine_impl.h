@@ -131,14 +131,14 @@ struct Engine::Impl {
   void carry_out(const LivePtr& live, std::vector<asl::Command>& commands);
   void dispatch_task(const LivePtr& live, const asl::RunTaskCommand& cmd, bool redispatch);
   void finished(const LivePtr& live);
-  // Marks a task job as handed over to its callee, so recovery re-arms only its deadlines.
-  void mark_handed_over(const std::string& job_id);
   void on_timer(TimerEntry&& e);
   void recover();
   LivePtr find_live(const std::string& arn);
 
   // --- activities (activities.cc)
   void enqueue_activity(const std::string& activity_arn, QueuedActivityTask task);
+  // A worker took the task: claimed (not offered again after a restart) and recorded.
+  void hand_to_worker(const LivePtr& live, uint64_t task_id, const std::string& worker);
 };
 
 // Helpers shared by the engine's files.

@@ -45,8 +45,11 @@ json::Value input_to_json(const asl::Input& in, int64_t now_ns) {
   if (in.id != 0) {
     m.push_back({"id", json::Value(static_cast<int64_t>(in.id))});
   }
-  if (in.kind == asl::Input::Kind::TaskSucceeded) {
+  if (in.kind == asl::Input::Kind::TaskSucceeded || in.kind == asl::Input::Kind::TaskSubmitted) {
     m.push_back({"o", in.output});
+  }
+  if (!in.worker_name.empty()) {
+    m.push_back({"w", json::Value(in.worker_name)});
   }
   if (!in.error.empty()) {
     m.push_back({"e", json::Value(in.error)});
@@ -81,6 +84,9 @@ bool input_from_json(std::string_view text, asl::Input& in, int64_t& now_ns) {
   }
   if (const json::Value* c = v.find("c"); c != nullptr && c->is_string()) {
     in.cause = std::string(c->as_string());
+  }
+  if (const json::Value* w = v.find("w"); w != nullptr && w->is_string()) {
+    in.worker_name = std::string(w->as_string());
   }
   return true;
 }
@@ -393,6 +399,18 @@ void Engine::Impl::deliver_locked(const LivePtr& lp, asl::Input in) {
   }
   w.journal = store::JournalRecord{l.journal_seq + 1, json::dump(input_to_json(in, now_ns))};
   w.jobs_to_delete = std::move(consumed);
+  if (in.kind == asl::Input::Kind::TaskSubmitted && l.durable) {
+    // Handed over: after a restart only the deadlines are re-armed, the call is not repeated
+    // (it would notify the callee twice).
+    if (auto job = store.get_job(task_job_id(arn, in.id))) {
+      auto p = json::parse(job->payload);
+      if (p.ok()) {
+        p.value.set("dispatched", json::Value(true));
+        job->payload = json::dump(p.value);
+        w.jobs_to_put.push_back(std::move(*job));
+      }
+    }
+  }
 
   plan_commands(l, t.commands, now_ns, w);
   auto status = l.exec->status();
@@ -503,9 +521,7 @@ void Engine::Impl::dispatch_task(const LivePtr& lp, const asl::RunTaskCommand& c
                                           {"task", json::Value(static_cast<int64_t>(id))},
                                           {"mode", json::Value(mode)}}));
     }
-    std::string job_id = task_job_id(l.rec.arn, id);
-    bool durable = l.durable;
-    pool.post([this, lp, id, child, mode, fail, job_id, durable] {
+    pool.post([this, lp, id, child, mode, fail] {
       auto started = start(child, true, nullptr);
       StartExecutionResponse resp;
       if (started.ok()) {
@@ -542,9 +558,12 @@ void Engine::Impl::dispatch_task(const LivePtr& lp, const asl::RunTaskCommand& c
         deliver(lp, std::move(in));
         return;
       }
-      if (durable) {
-        mark_handed_over(job_id);
-      }
+      asl::Input in;
+      in.kind = asl::Input::Kind::TaskSubmitted;
+      in.id = id;
+      in.output = json::Value::object({{"ExecutionArn", json::Value(resp.execution_arn)},
+                                       {"StartDate", json::Value(resp.start_date_ms)}});
+      deliver(lp, std::move(in));
     });
     return;
   }
@@ -576,16 +595,14 @@ void Engine::Impl::dispatch_task(const LivePtr& lp, const asl::RunTaskCommand& c
   call.execution_arn = l.rec.arn;
   call.state_name = cmd.state != nullptr ? cmd.state->name : std::string();
   bool wait_for_token = cmd.wait_for_token;
-  std::string job_id = task_job_id(l.rec.arn, id);
-  bool durable = l.durable;
-  integration->run(call, [this, lp, id, wait_for_token, job_id, durable](TaskResult result) {
-    pool.post([this, lp, id, wait_for_token, job_id, durable, result = std::move(result)] {
+  integration->run(call, [this, lp, id, wait_for_token](TaskResult result) {
+    pool.post([this, lp, id, wait_for_token, result = std::move(result)] {
       if (wait_for_token && result.ok) {
-        // Handed over: after a restart only the deadlines are re-armed, the call is not
-        // repeated (it would notify the callee twice).
-        if (durable) {
-          mark_handed_over(job_id);
-        }
+        asl::Input in;
+        in.kind = asl::Input::Kind::TaskSubmitted;
+        in.id = id;
+        in.output = result.output;
+        deliver(lp, std::move(in));
         return;
       }
       asl::Input in;
@@ -601,17 +618,6 @@ void Engine::Impl::dispatch_task(const LivePtr& lp, const asl::RunTaskCommand& c
       deliver(lp, std::move(in));
     });
   });
-}
-
-void Engine::Impl::mark_handed_over(const std::string& job_id) {
-  if (auto job = store.get_job(job_id)) {
-    auto p = json::parse(job->payload);
-    if (p.ok()) {
-      p.value.set("dispatched", json::Value(true));
-      job->payload = json::dump(p.value);
-      store.put_job(*job);
-    }
-  }
 }
 
 void Engine::Impl::finished(const LivePtr& lp) {
