@@ -30,12 +30,11 @@ build-asan: deps
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 
-# Until the server lands (issue: durable Step Functions service), `make run` runs the example
-# approval-shaped workflow in memory and prints its history.
+# `make run`: the server on the embedded SQLite store in ./signoff-data, on the default port.
+DATA ?= ./signoff-data
+PORT ?= 8765
 run: build
-	./build/release/signoff run-local examples/hello-approval.asl.json \
-	  --input '{"request": {"title": "Deploy v1.2 to production", "by": "alice"}}' \
-	  --task 'arn:aws:states:::lambda:invoke.waitForTaskToken=examples/approved.json'
+	./build/release/signoff serve --data $(DATA) --port $(PORT) --insecure-open
 
 test-release: build
 	ctest --preset release -j $(JOBS)

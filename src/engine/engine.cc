@@ -95,13 +95,13 @@ std::string uuid_v4(uint64_t a, uint64_t b) {
   return buf;
 }
 
-namespace {
-
 std::string random_uuid() {
   uint64_t r[2] = {0, 0};
   RAND_bytes(reinterpret_cast<unsigned char*>(r), sizeof r);
   return uuid_v4(r[0], r[1]);
 }
+
+namespace {
 
 // AWS's InvalidArn wording for an ARN that is not of the expected Step Functions resource type.
 std::optional<Error> check_arn(std::string_view arn, std::string_view type) {

@@ -149,5 +149,6 @@ std::string execution_status_text(asl::ExecutionStatus s);
 // none of whitespace, brackets, wildcards, special or control characters.
 bool valid_resource_name(std::string_view name);
 std::string uuid_v4(uint64_t a, uint64_t b);
+std::string random_uuid();
 
 }  // namespace signoff::engine

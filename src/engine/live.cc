@@ -155,9 +155,7 @@ Result<StartExecutionResponse> Engine::Impl::start(
   }
   std::string name = r.name;
   if (name.empty()) {
-    uint64_t a = tokens->seed_for(r.state_machine_arn + std::to_string(clock.now_ns()));
-    uint64_t b = tokens->seed_for(std::to_string(a) + r.trace_header);
-    name = uuid_v4(a, b);
+    name = random_uuid();
   }
   if (!valid_resource_name(name)) {
     return make_error("InvalidName", "Invalid Name: '" + name + "'");

@@ -65,8 +65,8 @@ Result<json::Value> decode_json_body(std::string_view body) {
   return std::move(parsed.value);
 }
 
-JsonReader::JsonReader(const json::Value& object, std::string path_prefix)
-    : object_(object), prefix_(std::move(path_prefix)) {}
+JsonReader::JsonReader(json::Value object, std::string path_prefix)
+    : object_(std::move(object)), prefix_(std::move(path_prefix)) {}
 
 std::string JsonReader::path(std::string_view name) const {
   std::string p = prefix_;

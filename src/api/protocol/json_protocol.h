@@ -40,8 +40,9 @@ struct IntRule {
 
 class JsonReader {
  public:
-  // `object` must outlive the reader (it is usually the decoded body).
-  explicit JsonReader(const json::Value& object, std::string path_prefix = {});
+  // Holds its own handle on the object (a refcount, not a copy), so a nested reader can be built
+  // from a temporary: JsonReader inner(*outer.optional_object("x"), "x").
+  explicit JsonReader(json::Value object, std::string path_prefix = {});
 
   std::string required_string(std::string_view name, StringRule rule = {});
   std::optional<std::string> optional_string(std::string_view name, StringRule rule = {});
@@ -68,7 +69,7 @@ class JsonReader {
   bool check_string(std::string_view name, std::string_view value, StringRule rule);
   std::string path(std::string_view name) const;
 
-  const json::Value& object_;
+  json::Value object_;
   std::string prefix_;
   std::optional<AwsError> serialization_;
   std::vector<std::string> violations_;
