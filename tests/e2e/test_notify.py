@@ -331,3 +331,36 @@ def test_step_functions_sns_publish(server, mailbox):
     assert "RequestId" in output["SdkResponseMetadata"]
     mail = wait_for(lambda: mailbox.mails("from a workflow"), what="the workflow's mail")[0]
     assert json.loads(body_of(mail).split("\n\n--\n")[0]) == {"title": "v1.2"}
+
+
+def test_config_file_and_redacted_password(tmp_data, mailbox):
+    import os
+    from conftest import Server
+    config = os.path.join(tmp_data, "signoff.toml")
+    with open(config, "w") as f:
+        f.write(f'smtp-url = "smtp://127.0.0.1:{mailbox.port}?starttls=never"\n'
+                'mail-from = "Release Approvals <approvals@example.com>"\n')
+    s = Server(os.path.join(tmp_data, "cfg"), extra_args=["--config", config]).start()
+    try:
+        sns = boto3_client(s, "sns")
+        arn = sns.create_topic(Name="configured")["TopicArn"]
+        sns.subscribe(TopicArn=arn, Protocol="email", Endpoint="frank@example.com")
+        mail = confirm_by_mail(mailbox, "frank@example.com", arn)
+        sender = mail["msg"]["From"].addresses[0]
+        assert (sender.display_name, sender.addr_spec) == ("Release Approvals",
+                                                           "approvals@example.com")
+        assert mail["from"] == "<approvals@example.com>" or mail["from"] == "approvals@example.com"
+    finally:
+        s.stop()
+    # A password in the relay URL never reaches the log.
+    s = Server(os.path.join(tmp_data, "secret"),
+               extra_args=["--smtp-url", "smtp://mailer:s3cr3t-pw@127.0.0.1:1"]).start()
+    try:
+        sns = boto3_client(s, "sns")
+        arn = sns.create_topic(Name="secret")["TopicArn"]
+        sns.subscribe(TopicArn=arn, Protocol="email", Endpoint="gina@example.com")
+        wait_for(lambda: "temporary failure" in s.log(), what="a failed attempt in the log")
+        assert "smtp://mailer:***@127.0.0.1:1" in s.log()
+        assert "s3cr3t-pw" not in s.log()
+    finally:
+        s.stop()
