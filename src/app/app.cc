@@ -1,22 +1,71 @@
 #include "app/app.h"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "api/http/server.h"
 #include "api/router.h"
 #include "api/service_util.h"
+#include "api/sns_api.h"
 #include "api/states_api.h"
+#include "app/notify_adapters.h"
 #include "common/clock.h"
 #include "engine/engine.h"
+#include "notify/service.h"
+#include "notify/smtp_url.h"
 #include "store/store.h"
 
 namespace signoff::app {
+
+namespace {
+
+// "Name <addr>" or "addr".
+void split_mail_from(const std::string& from, notify::NotifyOptions& no) {
+  size_t lt = from.rfind('<');
+  size_t gt = from.rfind('>');
+  if (lt == std::string::npos || gt == std::string::npos || gt < lt) {
+    no.mail_from_address = from;
+    return;
+  }
+  std::string name = from.substr(0, lt);
+  while (!name.empty() && (name.back() == ' ' || name.back() == '"')) {
+    name.pop_back();
+  }
+  size_t start = name.find_first_not_of(" \"");
+  no.mail_from_name = start == std::string::npos ? "" : name.substr(start);
+  no.mail_from_address = from.substr(lt + 1, gt - lt - 1);
+}
+
+std::unique_ptr<notify::NotifyService> make_notify(const AppOptions& o, store::Store& store,
+                                                   const Clock& clock) {
+  std::optional<notify::SmtpUrl> smtp;
+  if (!o.smtp_url.empty()) {
+    auto parsed = notify::parse_smtp_url(o.smtp_url);
+    if (!parsed.ok()) {
+      throw std::runtime_error("--smtp-url: " + parsed.error().message);
+    }
+    smtp = *parsed;
+    std::fprintf(stderr, "signoff: sns: mail goes to the SMTP relay %s\n",
+                 smtp->redacted().c_str());
+  }
+  notify::NotifyOptions no;
+  no.account = o.account;
+  no.default_region = o.region;
+  if (!o.mail_from.empty()) {
+    split_mail_from(o.mail_from, no);
+  }
+  return std::make_unique<notify::NotifyService>(
+      store, clock, no, notify::make_curl_transport(smtp), make_unavailable_function_invoker());
+}
+
+}  // namespace
 
 struct App::Impl {
   AppOptions options;
   RealClock clock;
   store::StorePtr store;
   std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<notify::NotifyService> notify;
   std::unique_ptr<api::BlockingPool> blocking;
   std::unique_ptr<api::Router> router;
   std::unique_ptr<api::HttpServer> server;
@@ -38,17 +87,24 @@ void App::start() {
   eo.default_region = m.options.region;
   m.engine = std::make_unique<engine::Engine>(*m.store, m.clock, eo);
   m.engine->start();
+  m.notify = make_notify(m.options, *m.store, m.clock);
+  m.engine->add_integration(make_sns_publish_integration(*m.notify));
   m.blocking = std::make_unique<api::BlockingPool>(64);
   api::RouterOptions ro;
   ro.default_region = m.options.region;
   m.router = std::make_unique<api::Router>(ro);
   api::register_states_api(*m.router, *m.engine, *m.blocking);
+  api::register_sns_api(*m.router, *m.notify, *m.blocking);
   api::ServerOptions so;
   so.address = m.options.address;
   so.port = m.options.port;
   so.threads = m.options.io_threads;
   m.server = std::make_unique<api::HttpServer>(so, m.router->handler());
   m.server->start();
+  m.notify->set_public_url(!m.options.public_url.empty() ? m.options.public_url
+                                                         : "http://" + m.options.address + ":" +
+                                                               std::to_string(m.server->port()));
+  m.notify->start();
 }
 
 uint16_t App::port() const {
@@ -63,6 +119,9 @@ void App::stop() {
   if (m.blocking) {
     m.blocking->stop();
   }
+  if (m.notify) {
+    m.notify->stop();
+  }
   if (m.engine) {
     m.engine->stop();
   }
@@ -70,6 +129,7 @@ void App::stop() {
   m.router.reset();
   m.blocking.reset();
   m.engine.reset();
+  m.notify.reset();
   m.store.reset();
 }
 
