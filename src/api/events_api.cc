@@ -32,6 +32,16 @@ json::Value camel(const json::Value& obj) {
   return json::Value::object(std::move(out));
 }
 
+// add_violation shows the value as given: AWS quotes values.
+std::string quoted(std::string_view v) {
+  std::string out;
+  out.reserve(v.size() + 2);  // appends, not operator+: g++ 12 warns falsely (-Wrestrict) on that
+  out.push_back('\'');
+  out.append(v);
+  out.push_back('\'');
+  return out;
+}
+
 bool matches_charset(std::string_view s, std::string_view extra) {
   for (char c : s) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && extra.find(c) == std::string_view::npos) {
@@ -44,7 +54,7 @@ bool matches_charset(std::string_view s, std::string_view extra) {
 void check_name(JsonReader& in, std::string_view field, const std::string& v,
                 std::string_view extra, std::string_view pattern) {
   if (!v.empty() && !matches_charset(v, extra)) {
-    in.add_violation(field, v,
+    in.add_violation(field, quoted(v),
                      "Member must satisfy regular expression pattern: " + std::string(pattern));
   }
 }
@@ -293,7 +303,7 @@ void register_events_api(Router& router, EventsService& ev, BlockingPool& pool) 
     r.event_pattern = in.optional_string("eventPattern", {0, 4096});
     r.state = in.optional_string("state");
     if (r.state && *r.state != "ENABLED" && *r.state != "DISABLED") {
-      in.add_violation("state", *r.state,
+      in.add_violation("state", quoted(*r.state),
                        "Member must satisfy enum value set: [ENABLED, DISABLED, "
                        "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS]");
     }
@@ -396,7 +406,7 @@ void register_events_api(Router& router, EventsService& ev, BlockingPool& pool) 
     if (!targets) {
       in.add_violation("targets", "null", "Member must not be null");
     } else if (targets->size() == 0 || targets->size() > 100) {
-      in.add_violation("targets", json::dump(*targets),
+      in.add_violation("targets", quoted(json::dump(*targets)),
                        targets->size() == 0 ? "Member must have length greater than or equal to 1"
                                             : "Member must have length less than or equal to 100");
     }
@@ -464,7 +474,7 @@ void register_events_api(Router& router, EventsService& ev, BlockingPool& pool) 
     if (!entries) {
       in.add_violation("entries", "null", "Member must not be null");
     } else if (entries->size() == 0 || entries->size() > 10) {
-      in.add_violation("entries", json::dump(*entries),
+      in.add_violation("entries", quoted(json::dump(*entries)),
                        entries->size() == 0 ? "Member must have length greater than or equal to 1"
                                             : "Member must have length less than or equal to 10");
     }
@@ -537,7 +547,7 @@ void register_events_api(Router& router, EventsService& ev, BlockingPool& pool) 
     std::string type = in.required_string("authorizationType");
     if (!type.empty() && type != "API_KEY" && type != "BASIC" &&
         type != "OAUTH_CLIENT_CREDENTIALS") {
-      in.add_violation("authorizationType", type,
+      in.add_violation("authorizationType", quoted(type),
                        "Member must satisfy enum value set: [BASIC, OAUTH_CLIENT_CREDENTIALS, "
                        "API_KEY]");
     }
@@ -606,7 +616,7 @@ void register_events_api(Router& router, EventsService& ev, BlockingPool& pool) 
     static const char* kMethods[] = {"POST", "GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"};
     if (!method.empty() &&
         std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods)) {
-      in.add_violation("httpMethod", method,
+      in.add_violation("httpMethod", quoted(method),
                        "Member must satisfy enum value set: [HEAD, POST, PATCH, DELETE, PUT, "
                        "GET, OPTIONS]");
     }

@@ -70,8 +70,9 @@ TEST(Schedule, CronNextFire) {
   EXPECT_EQ(at("cron(0 0 ? * 7 *)"), 1796428800000);
   // The last day of the month at 00:00: 2026-12-31.
   EXPECT_EQ(at("cron(0 0 L * ? *)"), 1798675200000);
-  // The first Monday of the month at 09:00: 2027-01-04.
-  EXPECT_EQ(at("cron(0 9 ? * 2#1 *)"), 1799053200000);
+  // The first Monday of the month at 09:00: 2026-12-07; the one after, 2027-01-04.
+  EXPECT_EQ(at("cron(0 9 ? * 2#1 *)"), 1796634000000);
+  EXPECT_EQ(at("cron(0 9 ? * 2#1 *)", 1796634000000), 1799053200000);
   // A year that is over never fires again.
   EXPECT_EQ(at("cron(0 0 1 1 ? 2020)"), -2);
   // Strictly after: at exactly 12:00 the next is tomorrow's.
