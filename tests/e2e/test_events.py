@@ -173,7 +173,7 @@ def test_api_destination_to_loopback_http(events, http_sink):
                                                   "ApiKeyValue": "s3cret"}})
     assert conn["ConnectionState"] == "AUTHORIZED"
     described = events.describe_connection(Name="hook")
-    assert "ApiKeyValue" not in json.dumps(described)
+    assert "ApiKeyValue" not in json.dumps(described, default=str)
     dest = events.create_api_destination(
         Name="sink", ConnectionArn=conn["ConnectionArn"],
         InvocationEndpoint=base + "/hook/*", HttpMethod="POST")
