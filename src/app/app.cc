@@ -3,12 +3,15 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "api/events_api.h"
 #include "api/http/server.h"
 #include "api/router.h"
 #include "api/service_util.h"
 #include "api/sns_api.h"
 #include "api/states_api.h"
+#include "app/adapters/bus_adapters.h"
 #include "app/notify_adapters.h"
+#include "bus/events.h"
 #include "common/clock.h"
 #include "engine/engine.h"
 #include "notify/service.h"
@@ -66,6 +69,7 @@ struct App::Impl {
   store::StorePtr store;
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<notify::NotifyService> notify;
+  std::unique_ptr<bus::EventsService> events;
   std::unique_ptr<api::BlockingPool> blocking;
   std::unique_ptr<api::Router> router;
   std::unique_ptr<api::HttpServer> server;
@@ -86,15 +90,23 @@ void App::start() {
   eo.account = m.options.account;
   eo.default_region = m.options.region;
   m.engine = std::make_unique<engine::Engine>(*m.store, m.clock, eo);
+  bus::BusOptions bo;
+  bo.account = m.options.account;
+  bo.region = m.options.region;
+  m.events = std::make_unique<bus::EventsService>(*m.store, m.clock, make_bus_ports(*m.engine), bo);
+  // Before the engine starts: recovered executions may be waiting on events:putEvents.
+  m.engine->add_integration(make_put_events_integration(*m.events));
   m.engine->start();
   m.notify = make_notify(m.options, *m.store, m.clock);
   m.engine->add_integration(make_sns_publish_integration(*m.notify));
+  m.events->start();
   m.blocking = std::make_unique<api::BlockingPool>(64);
   api::RouterOptions ro;
   ro.default_region = m.options.region;
   m.router = std::make_unique<api::Router>(ro);
   api::register_states_api(*m.router, *m.engine, *m.blocking);
   api::register_sns_api(*m.router, *m.notify, *m.blocking);
+  api::register_events_api(*m.router, *m.events, *m.blocking);
   api::ServerOptions so;
   so.address = m.options.address;
   so.port = m.options.port;
@@ -122,12 +134,16 @@ void App::stop() {
   if (m.notify) {
     m.notify->stop();
   }
+  if (m.events) {
+    m.events->stop();
+  }
   if (m.engine) {
     m.engine->stop();
   }
   m.server.reset();
   m.router.reset();
   m.blocking.reset();
+  m.events.reset();
   m.engine.reset();
   m.notify.reset();
   m.store.reset();
