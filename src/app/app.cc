@@ -56,10 +56,10 @@ void App::start() {
   fo.data_dir = m.options.data_dir;
   // Functions call back into Signoff on loopback whatever address the server listens on.
   fo.endpoint = [&m] {
-    std::string host = m.options.address == "0.0.0.0" || m.options.address == "::" ||
-                               m.options.address.empty()
-                           ? "127.0.0.1"
-                           : m.options.address;
+    std::string host =
+        m.options.address == "0.0.0.0" || m.options.address == "::" || m.options.address.empty()
+            ? "127.0.0.1"
+            : m.options.address;
     return "http://" + host + ":" + std::to_string(m.server ? m.server->port() : 0);
   };
   m.functions = std::make_unique<functions::FunctionsService>(

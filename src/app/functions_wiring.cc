@@ -38,9 +38,7 @@ class HttpRuntimeListener final : public functions::RuntimeListener {
     server_->start();
   }
   ~HttpRuntimeListener() override { server_->stop(); }
-  std::string address() const override {
-    return "127.0.0.1:" + std::to_string(server_->port());
-  }
+  std::string address() const override { return "127.0.0.1:" + std::to_string(server_->port()); }
 
  private:
   std::unique_ptr<api::HttpServer> server_;
@@ -82,8 +80,8 @@ class LambdaIntegration final : public engine::TaskIntegration {
       function = call.resource;
       payload = call.parameters;
     }
-    auto ref = functions::parse_function_ref(function, str(call.parameters, "Qualifier"),
-                                             call.region);
+    auto ref =
+        functions::parse_function_ref(function, str(call.parameters, "Qualifier"), call.region);
     if (!ref.ok()) {
       return done(service_error(ref.error()));
     }
@@ -107,12 +105,12 @@ class LambdaIntegration final : public engine::TaskIntegration {
         return done(out);
       }
       std::string request_id = functions::uuid4();
-      json::Value headers = json::Value::object(
-          {{"Connection", json::Value("keep-alive")},
-           {"Content-Type", json::Value("application/json")},
-           {"X-Amz-Executed-Version", json::Value(res->executed_version)},
-           {"x-amzn-Remapped-Content-Length", json::Value("0")},
-           {"x-amzn-RequestId", json::Value(request_id)}});
+      json::Value headers =
+          json::Value::object({{"Connection", json::Value("keep-alive")},
+                               {"Content-Type", json::Value("application/json")},
+                               {"X-Amz-Executed-Version", json::Value(res->executed_version)},
+                               {"x-amzn-Remapped-Content-Length", json::Value("0")},
+                               {"x-amzn-RequestId", json::Value(request_id)}});
       json::Value all = json::Value::object();
       for (const json::Member& m : headers.as_object()) {
         all.set(m.key, json::Value::array({m.value}));
@@ -120,10 +118,9 @@ class LambdaIntegration final : public engine::TaskIntegration {
       out.output = json::Value::object(
           {{"ExecutedVersion", json::Value(res->executed_version)},
            {"Payload", value},
-           {"SdkHttpMetadata",
-            json::Value::object({{"AllHttpHeaders", all},
-                                 {"HttpHeaders", headers},
-                                 {"HttpStatusCode", json::Value(res->status)}})},
+           {"SdkHttpMetadata", json::Value::object({{"AllHttpHeaders", all},
+                                                    {"HttpHeaders", headers},
+                                                    {"HttpStatusCode", json::Value(res->status)}})},
            {"SdkResponseMetadata", json::Value::object({{"RequestId", json::Value(request_id)}})},
            {"StatusCode", json::Value(res->status)}});
       done(out);
@@ -136,8 +133,7 @@ class LambdaIntegration final : public engine::TaskIntegration {
     r.ok = false;
     r.error = "Lambda." + e.type;
     r.cause = e.message + " (Service: AWSLambda; Status Code: " + std::to_string(e.status) +
-              "; Error Code: " + e.type + "; Request ID: " + functions::uuid4() +
-              "; Proxy: null)";
+              "; Error Code: " + e.type + "; Request ID: " + functions::uuid4() + "; Proxy: null)";
     return r;
   }
 

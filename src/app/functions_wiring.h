@@ -16,7 +16,8 @@ namespace signoff::app {
 // One loopback HttpServer (one I/O thread) per worker.
 class HttpRuntimeListeners final : public functions::RuntimeListenerFactory {
  public:
-  std::unique_ptr<functions::RuntimeListener> listen(functions::RuntimeHttpHandler handler) override;
+  std::unique_ptr<functions::RuntimeListener> listen(
+      functions::RuntimeHttpHandler handler) override;
 };
 
 // Until the identity service lands (wip/iam): every function runs with the credentials that

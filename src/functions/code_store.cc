@@ -1,11 +1,11 @@
 #include "functions/code_store.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "functions/util.h"
 #include "functions/zip.h"

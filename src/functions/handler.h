@@ -23,8 +23,8 @@ struct Launch {
 };
 
 struct LaunchPaths {
-  std::string task_root;      // the extracted code
-  std::string runtime_dir;    // where Signoff wrote its bootstraps
+  std::string task_root;    // the extracted code
+  std::string runtime_dir;  // where Signoff wrote its bootstraps
   std::string python = "/usr/bin/python3";
   std::string node = "/usr/bin/node";
 };

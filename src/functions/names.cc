@@ -74,10 +74,9 @@ bool is_version_number(std::string_view q) {
   return true;
 }
 
-std::string function_arn(std::string_view region, std::string_view account,
-                         std::string_view name) {
-  return "arn:aws:lambda:" + std::string(region) + ":" + std::string(account) + ":function:" +
-         std::string(name);
+std::string function_arn(std::string_view region, std::string_view account, std::string_view name) {
+  return "arn:aws:lambda:" + std::string(region) + ":" + std::string(account) +
+         ":function:" + std::string(name);
 }
 
 Result<FunctionRef> parse_function_ref(std::string_view text, std::string_view explicit_qualifier,
@@ -108,8 +107,8 @@ Result<FunctionRef> parse_function_ref(std::string_view text, std::string_view e
   } else {
     return bad_name(text);
   }
-  if (!valid_function_name(name) || (parts.size() > 1 && !qualifier.empty() &&
-                                     !valid_qualifier(qualifier))) {
+  if (!valid_function_name(name) ||
+      (parts.size() > 1 && !qualifier.empty() && !valid_qualifier(qualifier))) {
     return bad_name(text);
   }
   ref.name = std::string(name);

@@ -20,8 +20,7 @@ struct FunctionRef {
 Result<FunctionRef> parse_function_ref(std::string_view text, std::string_view explicit_qualifier,
                                        std::string_view default_region);
 
-std::string function_arn(std::string_view region, std::string_view account,
-                         std::string_view name);
+std::string function_arn(std::string_view region, std::string_view account, std::string_view name);
 bool valid_function_name(std::string_view name);
 bool is_version_number(std::string_view q);
 

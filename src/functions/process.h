@@ -3,11 +3,11 @@
 // process group (a timeout kills the whole tree), with an address-space limit.
 #pragma once
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 #include "common/result.h"
 

@@ -103,9 +103,9 @@ void RuntimeSession::next(RuntimeReply reply) {
     if (closed_) {
       now = invalid("Runtime.Shutdown", "The worker is shutting down", 410);
     } else if (current_ && delivered_) {
-      now = invalid("InvalidStateTransition",
-                    "State transition from Invoke to Ready is not allowed before the response",
-                    403);
+      now =
+          invalid("InvalidStateTransition",
+                  "State transition from Invoke to Ready is not allowed before the response", 403);
     } else {
       first = !polled_;
       polled_ = true;

@@ -13,15 +13,24 @@ namespace signoff::functions {
 
 namespace {
 
-const char* const kReservedKeys[] = {
-    "_HANDLER",          "_X_AMZN_TRACE_ID",          "AWS_DEFAULT_REGION",
-    "AWS_REGION",        "AWS_EXECUTION_ENV",         "AWS_LAMBDA_FUNCTION_NAME",
-    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",                "AWS_LAMBDA_FUNCTION_VERSION",
-    "AWS_LAMBDA_INITIALIZATION_TYPE",                 "AWS_LAMBDA_LOG_GROUP_NAME",
-    "AWS_LAMBDA_LOG_STREAM_NAME",                     "AWS_ACCESS_KEY",
-    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",     "AWS_SESSION_TOKEN",
-    "AWS_LAMBDA_RUNTIME_API",                         "LAMBDA_TASK_ROOT",
-    "LAMBDA_RUNTIME_DIR"};
+const char* const kReservedKeys[] = {"_HANDLER",
+                                     "_X_AMZN_TRACE_ID",
+                                     "AWS_DEFAULT_REGION",
+                                     "AWS_REGION",
+                                     "AWS_EXECUTION_ENV",
+                                     "AWS_LAMBDA_FUNCTION_NAME",
+                                     "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+                                     "AWS_LAMBDA_FUNCTION_VERSION",
+                                     "AWS_LAMBDA_INITIALIZATION_TYPE",
+                                     "AWS_LAMBDA_LOG_GROUP_NAME",
+                                     "AWS_LAMBDA_LOG_STREAM_NAME",
+                                     "AWS_ACCESS_KEY",
+                                     "AWS_ACCESS_KEY_ID",
+                                     "AWS_SECRET_ACCESS_KEY",
+                                     "AWS_SESSION_TOKEN",
+                                     "AWS_LAMBDA_RUNTIME_API",
+                                     "LAMBDA_TASK_ROOT",
+                                     "LAMBDA_RUNTIME_DIR"};
 
 Result<Unit> check_environment(const std::map<std::string, std::string>& env) {
   std::string used;
@@ -77,8 +86,9 @@ int64_t num(const json::Value& v, std::string_view key) {
 
 std::string inline_file_name(const std::string& runtime, const std::string& handler) {
   auto family = runtime_family(runtime);
-  HandlerParts parts = family.ok() && *family == RuntimeFamily::Node ? split_node_handler(handler)
-                                                                      : split_python_handler(handler);
+  HandlerParts parts = family.ok() && *family == RuntimeFamily::Node
+                           ? split_node_handler(handler)
+                           : split_python_handler(handler);
   std::string base = parts.ok ? parts.module : "index";
   for (char& c : base) {
     if (c == '.') {
@@ -165,8 +175,7 @@ Result<ResolvedTarget> FunctionsService::Impl::resolve(const FunctionRef& ref) c
     t.executed_version = "$LATEST";
     return t;
   }
-  auto v = store.get_document(kVersionKind,
-                              version_key(key(ref.region, ref.name), std::stoll(q)));
+  auto v = store.get_document(kVersionKind, version_key(key(ref.region, ref.name), std::stoll(q)));
   if (!v) {
     return not_found(ref, true);
   }
@@ -261,9 +270,9 @@ Result<json::Value> FunctionsService::create_function(const CreateFunctionReques
   c.push_back({"EphemeralStorage", json::Value::object({{"Size", json::Value(512)}})});
   c.push_back({"SnapStart", json::Value::object({{"ApplyOn", json::Value("None")},
                                                  {"OptimizationStatus", json::Value("Off")}})});
-  c.push_back({"LoggingConfig",
-               json::Value::object({{"LogFormat", json::Value("Text")},
-                                    {"LogGroup", json::Value("/aws/lambda/" + r.name)}})});
+  c.push_back(
+      {"LoggingConfig", json::Value::object({{"LogFormat", json::Value("Text")},
+                                             {"LogGroup", json::Value("/aws/lambda/" + r.name)}})});
   json::Value config = json::Value::object(std::move(c));
   std::vector<json::Member> tags;
   for (const auto& [k, v] : r.tags) {
@@ -315,13 +324,12 @@ Result<json::Value> FunctionsService::get_function(const FunctionRef& ref) {
   if (!fn.ok()) {
     return fn.error();
   }
-  std::string location =
-      (m.options.endpoint ? m.options.endpoint() : std::string()) + "/2015-03-31/functions/" +
-      ref.name + "/code?sha256=" + t->code_hex;
-  json::Value out = json::Value::object(
-      {{"Configuration", t->config},
-       {"Code", json::Value::object({{"RepositoryType", json::Value("S3")},
-                                     {"Location", json::Value(location)}})}});
+  std::string location = (m.options.endpoint ? m.options.endpoint() : std::string()) +
+                         "/2015-03-31/functions/" + ref.name + "/code?sha256=" + t->code_hex;
+  json::Value out =
+      json::Value::object({{"Configuration", t->config},
+                           {"Code", json::Value::object({{"RepositoryType", json::Value("S3")},
+                                                         {"Location", json::Value(location)}})}});
   const json::Value* tags = fn->doc.find("Tags");
   if (tags != nullptr && tags->size() > 0) {
     out.set("Tags", *tags);
@@ -539,15 +547,15 @@ Result<json::Value> FunctionsService::publish_version(const FunctionRef& ref,
   }
   json::Value config = latest;
   config.set("Version", json::Value(std::to_string(next)));
-  config.set("FunctionArn",
-             json::Value(m.arn(ref.region, ref.name) + ":" + std::to_string(next)));
+  config.set("FunctionArn", json::Value(m.arn(ref.region, ref.name) + ":" + std::to_string(next)));
   if (!description.empty()) {
     config.set("Description", json::Value(description));
   }
   config.set("RevisionId", json::Value(uuid4()));
-  json::Value vdoc = json::Value::object({{"Configuration", config},
-                                          {"Code", json::Value(str(fn->doc, "Code"))},
-                                          {"LatestRevision", json::Value(str(latest, "RevisionId"))}});
+  json::Value vdoc =
+      json::Value::object({{"Configuration", config},
+                           {"Code", json::Value(str(fn->doc, "Code"))},
+                           {"LatestRevision", json::Value(str(latest, "RevisionId"))}});
   json::Value doc = fn->doc;
   doc.set("NextVersion", json::Value(next + 1));
   int64_t now = m.clock.now_ms();
@@ -605,12 +613,12 @@ Result<json::Value> FunctionsService::create_alias(const FunctionRef& ref, const
     vref.qualifier = version;
     return m.not_found(vref, true);
   }
-  json::Value a = json::Value::object(
-      {{"AliasArn", json::Value(m.arn(ref.region, ref.name) + ":" + alias)},
-       {"Name", json::Value(alias)},
-       {"FunctionVersion", json::Value(version)},
-       {"Description", json::Value(description)},
-       {"RevisionId", json::Value(uuid4())}});
+  json::Value a =
+      json::Value::object({{"AliasArn", json::Value(m.arn(ref.region, ref.name) + ":" + alias)},
+                           {"Name", json::Value(alias)},
+                           {"FunctionVersion", json::Value(version)},
+                           {"Description", json::Value(description)},
+                           {"RevisionId", json::Value(uuid4())}});
   store::DocumentBatch batch;
   store::DocumentWrite w;
   w.doc.kind = std::string(kAliasKind);
@@ -687,15 +695,15 @@ Result<json::Value> FunctionsService::add_permission(const PermissionRequest& r)
   } else if (r.principal.find(".amazonaws.com") != std::string::npos) {
     principal = json::Value::object({{"Service", json::Value(r.principal)}});
   } else if (r.principal.size() == 12 && is_version_number(r.principal)) {
-    principal = json::Value::object(
-        {{"AWS", json::Value("arn:aws:iam::" + r.principal + ":root")}});
+    principal =
+        json::Value::object({{"AWS", json::Value("arn:aws:iam::" + r.principal + ":root")}});
   } else {
     principal = json::Value::object({{"AWS", json::Value(r.principal)}});
   }
   std::vector<json::Member> cond;
   if (!r.source_account.empty()) {
-    cond.push_back({"StringEquals", json::Value::object({{"AWS:SourceAccount",
-                                                          json::Value(r.source_account)}})});
+    cond.push_back({"StringEquals",
+                    json::Value::object({{"AWS:SourceAccount", json::Value(r.source_account)}})});
   }
   if (!r.source_arn.empty()) {
     cond.push_back(

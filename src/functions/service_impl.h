@@ -65,8 +65,7 @@ struct FunctionsService::Impl {
   Result<ResolvedTarget> resolve(const FunctionRef& ref) const;
   void retire_pools(const std::string& unqualified_arn);
   std::shared_ptr<Pool> pool_for(const ResolvedTarget& t);
-  void run(const ResolvedTarget& t, const std::string& payload, bool log_tail,
-           InvokeCallback done);
+  void run(const ResolvedTarget& t, const std::string& payload, bool log_tail, InvokeCallback done);
   std::vector<std::string> environment(const ResolvedTarget& t, const std::string& task_root,
                                        const std::string& region) const;
 };

@@ -236,12 +236,11 @@ std::shared_ptr<Pool> FunctionsService::Impl::pool_for(const ResolvedTarget& t) 
   return pool;
 }
 
-void FunctionsService::Impl::run(const ResolvedTarget& t, const std::string& payload,
-                                 bool log_tail, InvokeCallback done) {
+void FunctionsService::Impl::run(const ResolvedTarget& t, const std::string& payload, bool log_tail,
+                                 InvokeCallback done) {
   std::shared_ptr<Pool> pool = pool_for(t);
   if (!pool) {
-    return done(make_error("ServiceException", "The function's environment could not start",
-                           500));
+    return done(make_error("ServiceException", "The function's environment could not start", 500));
   }
   Invocation inv;
   inv.request_id = uuid4();

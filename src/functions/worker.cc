@@ -1,13 +1,14 @@
 #include "functions/worker.h"
 
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "common/json.h"
 
@@ -74,10 +75,9 @@ Result<std::shared_ptr<Worker>> Worker::start(WorkerSpec spec, RuntimeListenerFa
   }
   try {
     RuntimeSession* session = w->session_.get();
-    w->listener_ = listeners.listen(
-        [session](RuntimeHttpRequest req, RuntimeReply reply) {
-          session->handle(std::move(req), std::move(reply));
-        });
+    w->listener_ = listeners.listen([session](RuntimeHttpRequest req, RuntimeReply reply) {
+      session->handle(std::move(req), std::move(reply));
+    });
   } catch (const std::exception& e) {
     return make_error("ServiceException", std::string("runtime API listener: ") + e.what(), 500);
   }
@@ -211,8 +211,8 @@ std::string Worker::report_line(bool timed_out, int64_t duration_us) {
   double ms = static_cast<double>(duration_us) / 1000.0;
   int64_t billed = (duration_us + 999) / 1000;
   std::string line = "REPORT RequestId: " + current_->first.request_id +
-                     "\tDuration: " + two_decimals(ms) + " ms\tBilled Duration: " +
-                     std::to_string(billed < 1 ? 1 : billed) +
+                     "\tDuration: " + two_decimals(ms) +
+                     " ms\tBilled Duration: " + std::to_string(billed < 1 ? 1 : billed) +
                      " ms\tMemory Size: " + std::to_string(spec_.memory_mb) +
                      " MB\tMax Memory Used: " + std::to_string(peak_memory_mb(child_.pid)) + " MB";
   if (!init_reported_ && init_us_ >= 0) {
@@ -326,10 +326,11 @@ void Worker::supervise() {
     }
     now = clock_.now_ms();
     if (current_ && started_ && now >= deadline_ms_) {
-      kill_child(child_);
+      // Stopped first so nothing runs past the deadline; killed after REPORT has read its
+      // peak memory.
+      ::kill(-child_.pid, SIGSTOP);
       timed_out = true;
-      std::string msg = iso_ms(now) + " " + current_->first.request_id +
-                        " Task timed out after " +
+      std::string msg = iso_ms(now) + " " + current_->first.request_id + " Task timed out after " +
                         two_decimals(static_cast<double>(spec_.timeout_ms) / 1000.0) + " seconds";
       emit(msg + "\n");
       InvokeOutcome o;
@@ -340,6 +341,7 @@ void Worker::supervise() {
       payload += "}";
       o.payload = std::move(payload);
       finish(std::move(o), true);
+      kill_child(child_);
     } else if (!initialized_ && steady_us() / 1000 >= spawn_us_ / 1000 + spec_.init_timeout_ms) {
       kill_child(child_);
       emit("INIT_REPORT Init Duration: " + std::to_string(spec_.init_timeout_ms) +
@@ -383,8 +385,8 @@ void Worker::supervise() {
   }
   if (current_) {
     std::string id = current_->first.request_id;
-    std::string msg = "RequestId: " + id + " Error: Runtime exited with error: " +
-                      describe_exit(status);
+    std::string msg =
+        "RequestId: " + id + " Error: Runtime exited with error: " + describe_exit(status);
     emit(msg + "\n");
     InvokeOutcome o;
     o.function_error = true;

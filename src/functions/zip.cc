@@ -1,8 +1,8 @@
 #include "functions/zip.h"
 
-#include <zlib.h>
-
 #include <cstring>
+
+#include <zlib.h>
 
 namespace signoff::functions {
 
@@ -158,8 +158,8 @@ Result<std::vector<ZipEntry>> read_zip(std::string_view b, ZipLimits limits) {
     } else {
       return corrupt("unsupported compression method " + std::to_string(method));
     }
-    uLong actual = crc32(0L, reinterpret_cast<const Bytef*>(e.data.data()),
-                         static_cast<uInt>(e.data.size()));
+    uLong actual =
+        crc32(0L, reinterpret_cast<const Bytef*>(e.data.data()), static_cast<uInt>(e.data.size()));
     if (actual != crc) {
       return corrupt("CRC mismatch in " + e.path);
     }
@@ -172,8 +172,8 @@ std::string make_zip(const std::vector<ZipEntry>& entries) {
   std::string out;
   std::string central;
   for (const ZipEntry& e : entries) {
-    uint32_t crc = static_cast<uint32_t>(crc32(
-        0L, reinterpret_cast<const Bytef*>(e.data.data()), static_cast<uInt>(e.data.size())));
+    uint32_t crc = static_cast<uint32_t>(
+        crc32(0L, reinterpret_cast<const Bytef*>(e.data.data()), static_cast<uInt>(e.data.size())));
     uint32_t offset = static_cast<uint32_t>(out.size());
     uint32_t size = static_cast<uint32_t>(e.data.size());
     put32(out, kLocalSig);

@@ -208,8 +208,7 @@ Result<Unit> LogsService::create_log_group(const std::string& region, const std:
   w.expected_version = store::kMustNotExist;
   batch.writes.push_back(std::move(w));
   if (store_.apply_documents(batch) == store::WriteStatus::AlreadyExists) {
-    return make_error("ResourceAlreadyExistsException",
-                      "The specified log group already exists");
+    return make_error("ResourceAlreadyExistsException", "The specified log group already exists");
   }
   return Unit{};
 }
@@ -334,8 +333,7 @@ void LogsService::append(const std::string& region, const std::string& group,
   }
 }
 
-Result<json::Value> LogsService::put_log_events(const std::string& region,
-                                                const std::string& group,
+Result<json::Value> LogsService::put_log_events(const std::string& region, const std::string& group,
                                                 const std::string& stream,
                                                 std::vector<InputEvent> events) {
   if (!group_exists(region, group)) {
@@ -369,8 +367,8 @@ std::vector<LogsService::Event> LogsService::read_events(const std::string& stre
       }
       for (const json::Value& row : p.value.as_array()) {
         if (row.size() == 3 && row.at(2)->is_string()) {
-          out.push_back(Event{row.at(0)->as_int(), row.at(1)->as_int(),
-                              std::string(row.at(2)->as_string())});
+          out.push_back(
+              Event{row.at(0)->as_int(), row.at(1)->as_int(), std::string(row.at(2)->as_string())});
         }
       }
     }
@@ -416,9 +414,10 @@ Result<json::Value> LogsService::describe_log_streams(const ListRequest& r) {
     after = page.next_key;
   }
   if (r.order_by_last_event) {
-    std::stable_sort(streams.begin(), streams.end(), [](const json::Value& a, const json::Value& b) {
-      return num(a, "lastEventTimestamp") < num(b, "lastEventTimestamp");
-    });
+    std::stable_sort(streams.begin(), streams.end(),
+                     [](const json::Value& a, const json::Value& b) {
+                       return num(a, "lastEventTimestamp") < num(b, "lastEventTimestamp");
+                     });
   }
   if (r.descending) {
     std::reverse(streams.begin(), streams.end());
@@ -448,7 +447,8 @@ Result<json::Value> LogsService::get_log_events(const GetEventsRequest& r) {
   std::vector<Event> all = read_events(key);
   std::vector<Event> events;
   for (Event& e : all) {
-    if ((r.start_time && e.timestamp < *r.start_time) || (r.end_time && e.timestamp >= *r.end_time)) {
+    if ((r.start_time && e.timestamp < *r.start_time) ||
+        (r.end_time && e.timestamp >= *r.end_time)) {
       continue;
     }
     events.push_back(std::move(e));
@@ -532,21 +532,21 @@ Result<json::Value> LogsService::filter_log_events(const FilterRequest& r) {
   size_t i = start;
   for (; i < hits.size() && out.size() < limit; ++i) {
     const Hit& h = hits[i];
-    out.push_back(json::Value::object({{"logStreamName", json::Value(*h.stream)},
-                                       {"timestamp", json::Value(h.event.timestamp)},
-                                       {"message", json::Value(h.event.message)},
-                                       {"ingestionTime", json::Value(h.event.ingestion)},
-                                       {"eventId", json::Value(pad(h.event.timestamp) + pad(
-                                                                   static_cast<int64_t>(i)))}}));
+    out.push_back(json::Value::object(
+        {{"logStreamName", json::Value(*h.stream)},
+         {"timestamp", json::Value(h.event.timestamp)},
+         {"message", json::Value(h.event.message)},
+         {"ingestionTime", json::Value(h.event.ingestion)},
+         {"eventId", json::Value(pad(h.event.timestamp) + pad(static_cast<int64_t>(i)))}}));
   }
   std::vector<json::Value> searched;
   for (const std::string& name : names) {
     searched.push_back(json::Value::object(
         {{"logStreamName", json::Value(name)}, {"searchedCompletely", json::Value(true)}}));
   }
-  json::Value result = json::Value::object({{"events", json::Value::array(std::move(out))},
-                                            {"searchedLogStreams",
-                                             json::Value::array(std::move(searched))}});
+  json::Value result =
+      json::Value::object({{"events", json::Value::array(std::move(out))},
+                           {"searchedLogStreams", json::Value::array(std::move(searched))}});
   if (i < hits.size()) {
     result.set("nextToken", json::Value("o/" + std::to_string(i)));
   }

@@ -105,8 +105,8 @@ class LogsService {
   bool group_exists(const std::string& region, const std::string& group);
   Stream* load_stream_locked(const std::string& key);
   std::vector<std::pair<std::string, std::vector<Event>>> read_streams(
-      const std::string& region, const std::string& group,
-      const std::vector<std::string>& names, const std::string& prefix);
+      const std::string& region, const std::string& group, const std::vector<std::string>& names,
+      const std::string& prefix);
   std::vector<Event> read_events(const std::string& stream_key);
   void flusher();
 
