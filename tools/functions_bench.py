@@ -73,7 +73,7 @@ def main():
         t = time.time()
         st, _, body = request(conn, "POST", path, payload)
         cold = time.time() - t
-        assert st == 200 and body == payload, body
+        assert st == 200 and json.loads(body) == json.loads(payload), body
 
         # Sequential, with the tail log to read the worker-measured Duration.
         lat, dur = [], []
