@@ -5,11 +5,14 @@
 
 #include "api/events_api.h"
 #include "api/http/server.h"
+#include "api/lambda_api.h"
+#include "api/logs_api.h"
 #include "api/router.h"
 #include "api/service_util.h"
 #include "api/sns_api.h"
 #include "api/states_api.h"
 #include "app/adapters/bus_adapters.h"
+#include "app/functions_wiring.h"
 #include "app/notify_adapters.h"
 #include "bus/events.h"
 #include "common/clock.h"
@@ -71,6 +74,11 @@ struct App::Impl {
   std::unique_ptr<notify::NotifyService> notify;
   std::unique_ptr<bus::EventsService> events;
   std::unique_ptr<api::BlockingPool> blocking;
+  std::unique_ptr<logs::LogsService> logs;
+  std::unique_ptr<LogsSink> log_sink;
+  HttpRuntimeListeners runtime_listeners;
+  InsecureRoleCredentials role_credentials;
+  std::unique_ptr<functions::FunctionsService> functions;
   std::unique_ptr<api::Router> router;
   std::unique_ptr<api::HttpServer> server;
 };
@@ -96,6 +104,27 @@ void App::start() {
   m.events = std::make_unique<bus::EventsService>(*m.store, m.clock, make_bus_ports(*m.engine), bo);
   // Before the engine starts: recovered executions may be waiting on events:putEvents.
   m.engine->add_integration(make_put_events_integration(*m.events));
+  logs::LogsOptions lo;
+  lo.account = m.options.account;
+  m.logs = std::make_unique<logs::LogsService>(*m.store, m.clock, lo);
+  m.logs->start();
+  m.log_sink = std::make_unique<LogsSink>(*m.logs);
+  functions::FunctionsOptions fo;
+  fo.account = m.options.account;
+  fo.default_region = m.options.region;
+  fo.data_dir = m.options.data_dir;
+  // Functions call back into Signoff on loopback whatever address the server listens on.
+  fo.endpoint = [&m] {
+    std::string host =
+        m.options.address == "0.0.0.0" || m.options.address == "::" || m.options.address.empty()
+            ? "127.0.0.1"
+            : m.options.address;
+    return "http://" + host + ":" + std::to_string(m.server ? m.server->port() : 0);
+  };
+  m.functions = std::make_unique<functions::FunctionsService>(
+      *m.store, m.clock, fo,
+      functions::FunctionsPorts{&m.role_credentials, &m.runtime_listeners, m.log_sink.get()});
+  m.engine->add_integration(make_lambda_integration(*m.functions));
   m.engine->start();
   m.notify = make_notify(m.options, *m.store, m.clock);
   m.engine->add_integration(make_sns_publish_integration(*m.notify));
@@ -107,6 +136,8 @@ void App::start() {
   api::register_states_api(*m.router, *m.engine, *m.blocking);
   api::register_sns_api(*m.router, *m.notify, *m.blocking);
   api::register_events_api(*m.router, *m.events, *m.blocking);
+  api::register_lambda_api(*m.router, *m.functions, *m.blocking);
+  api::register_logs_api(*m.router, *m.logs, *m.blocking);
   api::ServerOptions so;
   so.address = m.options.address;
   so.port = m.options.port;
@@ -117,6 +148,7 @@ void App::start() {
                                                          : "http://" + m.options.address + ":" +
                                                                std::to_string(m.server->port()));
   m.notify->start();
+  m.functions->start();
 }
 
 uint16_t App::port() const {
@@ -128,6 +160,9 @@ void App::stop() {
   if (m.server) {
     m.server->stop();
   }
+  if (m.functions) {
+    m.functions->stop();
+  }
   if (m.blocking) {
     m.blocking->stop();
   }
@@ -136,6 +171,9 @@ void App::stop() {
   }
   if (m.events) {
     m.events->stop();
+  }
+  if (m.logs) {
+    m.logs->stop();
   }
   if (m.engine) {
     m.engine->stop();
@@ -146,6 +184,9 @@ void App::stop() {
   m.events.reset();
   m.engine.reset();
   m.notify.reset();
+  m.functions.reset();
+  m.log_sink.reset();
+  m.logs.reset();
   m.store.reset();
 }
 

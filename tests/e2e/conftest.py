@@ -154,4 +154,5 @@ def aws(request, server, tmp_data):
         return json.loads(p.stdout) if p.stdout.strip() else None
 
     run.version = request.param
+    run.endpoint = server.endpoint
     return run
