@@ -19,6 +19,10 @@ struct AppOptions {
   std::string region = "us-east-1";
   bool insecure_open = false;  // every request acts as the account's administrator
   unsigned io_threads = 0;     // 0: one per core
+  // Base of links in approval notifications ("" : http://ADDRESS:PORT).
+  std::string public_url;
+  // Beyond AWS: nobody may approve an automation they started (account-wide).
+  bool forbid_self_approval = false;
 };
 
 class App {
