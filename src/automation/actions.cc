@@ -206,7 +206,8 @@ void AutomationService::Impl::run_action(const store::JobRecord& job, const json
   }
   json::Value outputs = out.outputs;
   if (out.status == "Success" && out.handle.is_object()) {
-    for (const json::Member& m : declared_outputs(*def, out.handle).as_object()) {
+    json::Value declared = declared_outputs(*def, out.handle);
+    for (const json::Member& m : declared.as_object()) {
       outputs.set(m.key, m.value);
     }
   }

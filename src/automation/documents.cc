@@ -417,7 +417,8 @@ Result<json::Value> AutomationService::list_documents(const std::vector<ListFilt
         } else if (f.key.rfind("tag:", 0) == 0 || f.key == "TagKeys") {
           std::string tag = f.key == "TagKeys" ? "" : f.key.substr(4);
           bool found = false;
-          for (const json::Value& t : tags_wire(d).as_array()) {
+          json::Value doc_tags = tags_wire(d);
+          for (const json::Value& t : doc_tags.as_array()) {
             std::string k = text_of(t, "Key");
             if (f.key == "TagKeys") {
               found = found || std::find(f.values.begin(), f.values.end(), k) != f.values.end();
@@ -596,7 +597,8 @@ Result<Unit> AutomationService::remove_document_tags(const std::string& name,
                       "entered the correct ID and try again.");
   }
   std::vector<json::Value> kept;
-  for (const json::Value& e : tags_wire(doc->doc).as_array()) {
+  json::Value doc_tags = tags_wire(doc->doc);
+  for (const json::Value& e : doc_tags.as_array()) {
     if (std::find(keys.begin(), keys.end(), text_of(e, "Key")) == keys.end()) {
       kept.push_back(e);
     }
@@ -618,7 +620,8 @@ Result<std::vector<DocumentTag>> AutomationService::document_tags(const std::str
                       "entered the correct ID and try again.");
   }
   std::vector<DocumentTag> out;
-  for (const json::Value& e : tags_wire(doc->doc).as_array()) {
+  json::Value doc_tags = tags_wire(doc->doc);
+  for (const json::Value& e : doc_tags.as_array()) {
     out.push_back(DocumentTag{text_of(e, "Key"), text_of(e, "Value")});
   }
   return out;

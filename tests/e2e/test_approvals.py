@@ -321,3 +321,81 @@ def test_audit_log_chain_verifies_and_detects_tampering(server, aws, starter):
     assert bad.returncode == 1
     # Editing record 2 breaks the link that record 3 holds to it.
     assert "00000000000000000003" in bad.stderr
+
+
+FLOW = {
+    "schemaVersion": "0.3",
+    "parameters": {"Fast": {"type": "Boolean", "default": True}},
+    "outputs": ["lookup.Version"],
+    "mainSteps": [
+        {"name": "pick", "action": "aws:branch",
+         "inputs": {"Choices": [{"NextStep": "nap", "Variable": "{{ Fast }}", "BooleanEquals": True}],
+                    "Default": "hold"}},
+        {"name": "nap", "action": "aws:sleep", "inputs": {"Duration": "PT1S"}},
+        {"name": "lookup", "action": "aws:executeAwsApi",
+         "inputs": {"Service": "ssm", "Api": "DescribeDocument", "Name": "Flow"},
+         "outputs": [{"Name": "Version", "Selector": "$.Document.DocumentVersion", "Type": "String"}]},
+        {"name": "hold", "action": "aws:pause", "inputs": {}, "isEnd": True},
+    ],
+}
+
+
+def test_branch_sleep_execute_aws_api_pause_resume(server, starter):
+    starter.create_document(Name="Flow", DocumentType="Automation", Content=json.dumps(FLOW))
+    exec_id = starter.start_automation_execution(DocumentName="Flow")["AutomationExecutionId"]
+    wait_for(lambda: status(starter, exec_id) == "Waiting")
+    steps = starter.describe_automation_step_executions(AutomationExecutionId=exec_id)["StepExecutions"]
+    assert [s["StepName"] for s in steps] == ["pick", "nap", "lookup", "hold"]
+    assert [s["StepStatus"] for s in steps] == ["Success", "Success", "Success", "Waiting"]
+    assert steps[2]["Outputs"]["Version"] == ["1"]
+    starter.send_automation_signal(AutomationExecutionId=exec_id, SignalType="Resume")
+    wait_for(lambda: status(starter, exec_id) == "Success")
+    execution = starter.get_automation_execution(AutomationExecutionId=exec_id)["AutomationExecution"]
+    assert execution["Outputs"] == {"lookup.Version": ["1"]}
+    reverse = starter.describe_automation_step_executions(
+        AutomationExecutionId=exec_id, ReverseOrder=True, MaxResults=1)
+    assert reverse["StepExecutions"][0]["StepName"] == "hold" and "NextToken" in reverse
+
+
+def test_stop_cancels_a_waiting_approval(server, aws, starter):
+    create_seed_document(aws)
+    exec_id = start_like_the_seed(starter, [user_arn("alice")], 1)
+    wait_for(lambda: status(starter, exec_id) == "Waiting")
+    starter.stop_automation_execution(AutomationExecutionId=exec_id, Type="Cancel")
+    wait_for(lambda: status(starter, exec_id) == "Cancelled")
+    assert approve_step(starter, exec_id)["StepStatus"] == "Cancelled"
+    listed = starter.describe_automation_executions(
+        Filters=[{"Key": "ExecutionStatus", "Values": ["Cancelled"]}])["AutomationExecutionMetadataList"]
+    assert [e["AutomationExecutionId"] for e in listed] == [exec_id]
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        starter.start_automation_execution(DocumentName=DOC_NAME, Parameters={"Nope": ["x"]})
+    assert e.value.response["Error"]["Code"] == "InvalidAutomationExecutionParametersException"
+
+
+def test_document_versions(server, aws, starter):
+    create_seed_document(aws)
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        starter.create_document(Name=DOC_NAME, DocumentType="Automation", DocumentFormat="YAML",
+                                Content=seed_document_yaml())
+    assert e.value.response["Error"]["Code"] == "DocumentAlreadyExists"
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        starter.update_document(Name=DOC_NAME, DocumentFormat="YAML", Content=seed_document_yaml(),
+                                DocumentVersion="$LATEST")
+    assert e.value.response["Error"]["Code"] == "DuplicateDocumentContent"
+    v2 = starter.update_document(Name=DOC_NAME, DocumentFormat="YAML", DocumentVersion="$LATEST",
+                                 Content=seed_document_yaml().replace("604800", "3600"),
+                                 VersionName="2")["DocumentDescription"]
+    assert v2["DocumentVersion"] == "2" and v2["DefaultVersion"] == "1"
+    starter.update_document_default_version(Name=DOC_NAME, DocumentVersion="2")
+    versions = aws("ssm", "list-document-versions", "--name", DOC_NAME)["DocumentVersions"]
+    assert [(v["DocumentVersion"], v["IsDefaultVersion"]) for v in versions] == [("1", False), ("2", True)]
+    got = starter.get_document(Name=DOC_NAME, DocumentFormat="JSON")
+    assert json.loads(got["Content"])["mainSteps"][0]["timeoutSeconds"] == 3600
+    names = [d["Name"] for d in aws("ssm", "list-documents", "--filters",
+                                    "Key=Owner,Values=Self")["DocumentIdentifiers"]]
+    assert names == [DOC_NAME]
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        starter.describe_document(Name="NoSuchDocument")
+    assert e.value.response["Error"]["Code"] == "InvalidDocument"
+    starter.delete_document(Name=DOC_NAME)
+    assert aws("ssm", "list-documents", "--filters", "Key=Owner,Values=Self")["DocumentIdentifiers"] == []
