@@ -10,10 +10,13 @@
 #include "api/router.h"
 #include "api/service_util.h"
 #include "api/sns_api.h"
+#include "api/ssm_api.h"
 #include "api/states_api.h"
 #include "app/adapters/bus_adapters.h"
+#include "app/automation_adapters.h"
 #include "app/functions_wiring.h"
 #include "app/notify_adapters.h"
+#include "automation/service.h"
 #include "bus/events.h"
 #include "common/clock.h"
 #include "engine/engine.h"
@@ -73,6 +76,8 @@ struct App::Impl {
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<notify::NotifyService> notify;
   std::unique_ptr<bus::EventsService> events;
+  AutomationAdapters automation_adapters;
+  std::unique_ptr<automation::AutomationService> automation;
   std::unique_ptr<api::BlockingPool> blocking;
   std::unique_ptr<logs::LogsService> logs;
   std::unique_ptr<LogsSink> log_sink;
@@ -138,6 +143,19 @@ void App::start() {
   api::register_events_api(*m.router, *m.events, *m.blocking);
   api::register_lambda_api(*m.router, *m.functions, *m.blocking);
   api::register_logs_api(*m.router, *m.logs, *m.blocking);
+  m.automation_adapters = make_automation_adapters(m.options.data_dir, m.options.account,
+                                                   m.options.region, *m.engine, m.router);
+  automation::AutomationOptions ao;
+  ao.account = m.options.account;
+  ao.region = m.options.region;
+  ao.public_url = m.options.public_url;
+  ao.forbid_self_approval = m.options.forbid_self_approval;
+  m.automation = std::make_unique<automation::AutomationService>(*m.store, m.clock,
+                                                                 m.automation_adapters.ports(), ao);
+  api::register_ssm_api(*m.router, *m.automation, *m.blocking,
+                        [account = m.options.account](const api::RequestContext& ctx) {
+                          return principal_of(ctx, account);
+                        });
   api::ServerOptions so;
   so.address = m.options.address;
   so.port = m.options.port;
@@ -149,6 +167,13 @@ void App::start() {
                                                                std::to_string(m.server->port()));
   m.notify->start();
   m.functions->start();
+  if (m.options.public_url.empty()) {
+    m.automation->set_public_url("http://" + m.options.address + ":" +
+                                 std::to_string(m.server->port()));
+  }
+  // Started last: its first pass carries out jobs left from before a restart (timeouts that
+  // fell due while the server was down), which may call back into the router.
+  m.automation->start();
 }
 
 uint16_t App::port() const {
@@ -159,6 +184,9 @@ void App::stop() {
   Impl& m = *impl_;
   if (m.server) {
     m.server->stop();
+  }
+  if (m.automation) {
+    m.automation->stop();
   }
   if (m.functions) {
     m.functions->stop();
@@ -182,6 +210,8 @@ void App::stop() {
   m.router.reset();
   m.blocking.reset();
   m.events.reset();
+  m.automation.reset();
+  m.automation_adapters = AutomationAdapters{};
   m.engine.reset();
   m.notify.reset();
   m.functions.reset();

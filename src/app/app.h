@@ -25,6 +25,8 @@ struct AppOptions {
   std::string public_url;
   std::string smtp_url;
   std::string mail_from;
+  // Beyond AWS: nobody may approve an automation they started (account-wide).
+  bool forbid_self_approval = false;
 };
 
 class App {

@@ -80,6 +80,10 @@ const CommandRegistration kRegistration(Parent::Root, [](CLI::App& parent) {
       ->capture_default_str();
   cmd->add_option("--region", args->options.region, "Region when a request names none")
       ->capture_default_str();
+  cmd->add_option("--public-url", args->options.public_url,
+                  "Base URL of links in approval notifications (default http://ADDRESS:PORT)");
+  cmd->add_flag("--forbid-self-approval", args->options.forbid_self_approval,
+                "Nobody may approve an SSM automation they started (beyond AWS)");
   cmd->add_flag("--insecure-open", args->options.insecure_open,
                 "Do not check signatures; every request acts as the administrator");
   cmd->add_option("--public-url", args->options.public_url,

@@ -1,0 +1,115 @@
+// What SSM Automation needs from other services, declared here and implemented by adapters in
+// app/ (services never include each other). Every port is called after the transition that asked
+// for the side effect has committed, from the automation's job thread, so an implementation may
+// block; it must not call back into the automation service synchronously.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/json.h"
+#include "common/result.h"
+
+namespace signoff::automation {
+
+// Who sent a request, as the identity service authenticated it.
+struct Principal {
+  std::string arn;             // arn:aws:iam::A:user/N, arn:aws:sts::A:assumed-role/R/S, ...:root
+  std::string source_address;  // the client's IP address
+};
+
+// EventBridge: one event on the account's default bus (the bus adds id, time, account, region).
+class EventPublisher {
+ public:
+  virtual ~EventPublisher() = default;
+  virtual Result<Unit> put_event(const std::string& source, const std::string& detail_type,
+                                 const std::string& detail_json,
+                                 const std::vector<std::string>& resources) = 0;
+};
+
+// SNS: publish one message to a topic.
+class TopicPublisher {
+ public:
+  virtual ~TopicPublisher() = default;
+  virtual Result<Unit> publish(const std::string& topic_arn, const std::string& subject,
+                               const std::string& message) = 0;
+};
+
+// IAM: which entry of an aws:approve Approvers list (user ARN or name, group ARN or name, role
+// ARN or name, assumed-role ARN) the principal satisfies, or nullopt when none.
+class PrincipalDirectory {
+ public:
+  virtual ~PrincipalDirectory() = default;
+  virtual std::optional<std::string> matching_approver(const Principal& principal,
+                                                       const std::vector<std::string>& approvers,
+                                                       const std::string& account) = 0;
+};
+
+// Step Functions (aws:executeStateMachine): start an execution, then poll its status.
+struct StateMachineRun {
+  std::string execution_arn;
+  std::string status;  // RUNNING | SUCCEEDED | FAILED | TIMED_OUT | ABORTED
+  std::string output;
+  std::string error;
+  std::string cause;
+};
+class StateMachineRunner {
+ public:
+  virtual ~StateMachineRunner() = default;
+  virtual Result<StateMachineRun> start(const std::string& state_machine_arn,
+                                        const std::string& name, const std::string& input) = 0;
+  virtual Result<StateMachineRun> describe(const std::string& execution_arn) = 0;
+};
+
+// Lambda (aws:invokeLambdaFunction).
+struct FunctionResult {
+  int status_code = 200;
+  std::string function_error;  // "" | "Unhandled" | "Handled"
+  std::string payload;
+  std::string log_result;
+};
+class FunctionInvoker {
+ public:
+  virtual ~FunctionInvoker() = default;
+  virtual Result<FunctionResult> invoke(const std::string& function_name,
+                                        const std::string& qualifier,
+                                        const std::string& invocation_type,
+                                        const std::string& payload) = 0;
+};
+
+// The functions service's sandboxes (aws:executeScript): run a handler of a Python or Node
+// script with the step's InputPayload; the result is the handler's return value as JSON.
+struct ScriptCall {
+  std::string runtime;  // python3.8 .. python3.11, PowerShell..., nodejs...
+  std::string handler;
+  std::string script;
+  json::Value input_payload;
+};
+class ScriptRunner {
+ public:
+  virtual ~ScriptRunner() = default;
+  virtual Result<json::Value> run(const ScriptCall& call) = 0;
+};
+
+// aws:executeAwsApi for the services Signoff implements: Service "ssm", Api "GetDocument", the
+// step's other inputs as the request; the result is the response body.
+class AwsApiCaller {
+ public:
+  virtual ~AwsApiCaller() = default;
+  virtual Result<json::Value> call(const std::string& service, const std::string& api,
+                                   const json::Value& request) = 0;
+};
+
+struct Ports {
+  EventPublisher* events = nullptr;
+  TopicPublisher* topics = nullptr;
+  PrincipalDirectory* principals = nullptr;
+  StateMachineRunner* state_machines = nullptr;
+  FunctionInvoker* functions = nullptr;
+  ScriptRunner* scripts = nullptr;
+  AwsApiCaller* aws_api = nullptr;
+};
+
+}  // namespace signoff::automation

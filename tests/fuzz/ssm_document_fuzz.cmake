@@ -1,0 +1,1 @@
+signoff_fuzz_target(ssm_document_fuzz SOURCE ${CMAKE_CURRENT_SOURCE_DIR}/ssm_document_fuzz.cc DEPS signoff_automation)
