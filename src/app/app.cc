@@ -6,6 +6,7 @@
 #include "api/router.h"
 #include "api/service_util.h"
 #include "api/states_api.h"
+#include "app/deploy_wiring.h"
 #include "common/clock.h"
 #include "engine/engine.h"
 #include "store/store.h"
@@ -20,6 +21,7 @@ struct App::Impl {
   std::unique_ptr<api::BlockingPool> blocking;
   std::unique_ptr<api::Router> router;
   std::unique_ptr<api::HttpServer> server;
+  DeployWiring deploy;
 };
 
 App::App(AppOptions options) : impl_(std::make_unique<Impl>()) {
@@ -43,6 +45,8 @@ void App::start() {
   ro.default_region = m.options.region;
   m.router = std::make_unique<api::Router>(ro);
   api::register_states_api(*m.router, *m.engine, *m.blocking);
+  m.deploy = start_deploy(*m.store, m.clock, *m.engine, *m.router, *m.blocking, m.options.account,
+                          m.options.region);
   api::ServerOptions so;
   so.address = m.options.address;
   so.port = m.options.port;
@@ -63,12 +67,16 @@ void App::stop() {
   if (m.blocking) {
     m.blocking->stop();
   }
+  if (m.deploy.service) {
+    m.deploy.service->stop();
+  }
   if (m.engine) {
     m.engine->stop();
   }
   m.server.reset();
   m.router.reset();
   m.blocking.reset();
+  m.deploy.service.reset();
   m.engine.reset();
   m.store.reset();
 }
