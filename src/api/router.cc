@@ -194,6 +194,10 @@ void Router::add_rest_json_service(std::string service, std::vector<RestRoute> r
   }
 }
 
+void Router::add_plain_route(std::string method, std::string path, PlainRoute route) {
+  plain_.insert_or_assign({std::move(method), std::move(path)}, std::move(route));
+}
+
 const Router::CompiledRoute* Router::match_rest(const std::string& service,
                                                 const HttpRequest& request, PathLabels& labels,
                                                 bool* path_matched) const {
@@ -249,6 +253,25 @@ void Router::report(const RequestContext& ctx, std::string_view what) const {
 
 void Router::dispatch(HttpRequest&& request, Responder respond) const {
   auto http = std::make_shared<const HttpRequest>(std::move(request));
+  if (!plain_.empty()) {
+    auto plain = plain_.find({http->method, http->path});
+    if (plain != plain_.end()) {
+      try {
+        plain->second(http, respond);
+      } catch (const std::exception& e) {
+        RequestContext ctx;
+        ctx.request_id = new_request_id();
+        ctx.operation = http->path;
+        report(ctx, e.what());
+        HttpResponse r;
+        r.status = 500;
+        r.body = "Internal error\n";
+        r.set_header("Content-Type", "text/plain; charset=utf-8");
+        respond(std::move(r));
+      }
+      return;
+    }
+  }
   RouteInfo info;
   RequestContext ctx;
   ctx.request_id = new_request_id();

@@ -140,6 +140,10 @@ struct RestRoute {
   RestOperation handler;
 };
 
+// A plain HTTP endpoint outside the AWS protocols (links in SNS mails, pages a browser opens):
+// matched by method and exact path before protocol detection; answers through the responder.
+using PlainRoute = std::function<void(std::shared_ptr<const HttpRequest>, Responder)>;
+
 struct RouterOptions {
   std::string default_region = "us-east-1";
   // Where handler exceptions and other server-side failures are reported; stderr when empty.
@@ -157,6 +161,8 @@ class Router {
   void add_query_service(std::string service, std::string xmlns, QueryOperations operations);
   // Throws std::invalid_argument for a malformed path template (a programming error).
   void add_rest_json_service(std::string service, std::vector<RestRoute> routes);
+  // method "GET", path "/sns/confirm" (compared with the request's path before percent-decoding).
+  void add_plain_route(std::string method, std::string path, PlainRoute route);
 
   // identify_request, plus what registration knows: X-Amz-Target prefixes of registered JSON
   // services and the REST operation whose template matches.
@@ -197,6 +203,7 @@ class Router {
   std::map<std::string, JsonService, std::less<>> json_by_prefix_;
   std::map<std::string, QueryService, std::less<>> query_;
   std::map<std::string, std::vector<CompiledRoute>, std::less<>> rest_;
+  std::map<std::pair<std::string, std::string>, PlainRoute> plain_;
 };
 
 }  // namespace signoff::api

@@ -1,24 +1,85 @@
 #include "app/app.h"
 
+#include <cstdio>
 #include <stdexcept>
 
+#include "api/events_api.h"
 #include "api/http/server.h"
+#include "api/lambda_api.h"
+#include "api/logs_api.h"
 #include "api/router.h"
 #include "api/service_util.h"
+#include "api/sns_api.h"
 #include "api/states_api.h"
+#include "app/adapters/bus_adapters.h"
 #include "app/deploy_wiring.h"
+#include "app/functions_wiring.h"
+#include "app/notify_adapters.h"
+#include "bus/events.h"
 #include "common/clock.h"
 #include "engine/engine.h"
+#include "notify/service.h"
+#include "notify/smtp_url.h"
 #include "store/store.h"
 
 namespace signoff::app {
+
+namespace {
+
+// "Name <addr>" or "addr".
+void split_mail_from(const std::string& from, notify::NotifyOptions& no) {
+  size_t lt = from.rfind('<');
+  size_t gt = from.rfind('>');
+  if (lt == std::string::npos || gt == std::string::npos || gt < lt) {
+    no.mail_from_address = from;
+    return;
+  }
+  std::string name = from.substr(0, lt);
+  while (!name.empty() && (name.back() == ' ' || name.back() == '"')) {
+    name.pop_back();
+  }
+  size_t start = name.find_first_not_of(" \"");
+  no.mail_from_name = start == std::string::npos ? "" : name.substr(start);
+  no.mail_from_address = from.substr(lt + 1, gt - lt - 1);
+}
+
+std::unique_ptr<notify::NotifyService> make_notify(const AppOptions& o, store::Store& store,
+                                                   const Clock& clock) {
+  std::optional<notify::SmtpUrl> smtp;
+  if (!o.smtp_url.empty()) {
+    auto parsed = notify::parse_smtp_url(o.smtp_url);
+    if (!parsed.ok()) {
+      throw std::runtime_error("--smtp-url: " + parsed.error().message);
+    }
+    smtp = *parsed;
+    std::fprintf(stderr, "signoff: sns: mail goes to the SMTP relay %s\n",
+                 smtp->redacted().c_str());
+  }
+  notify::NotifyOptions no;
+  no.account = o.account;
+  no.default_region = o.region;
+  if (!o.mail_from.empty()) {
+    split_mail_from(o.mail_from, no);
+  }
+  return std::make_unique<notify::NotifyService>(
+      store, clock, no, notify::make_curl_transport(smtp), make_unavailable_function_invoker());
+}
+
+}  // namespace
 
 struct App::Impl {
   AppOptions options;
   RealClock clock;
   store::StorePtr store;
   std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<notify::NotifyService> notify;
+  std::unique_ptr<bus::EventsService> events;
   std::unique_ptr<api::BlockingPool> blocking;
+  std::unique_ptr<logs::LogsService> logs;
+  std::unique_ptr<LogsSink> log_sink;
+  HttpRuntimeListeners runtime_listeners;
+  InsecureRoleCredentials role_credentials;
+  std::unique_ptr<functions::FunctionsService> functions;
   std::unique_ptr<api::Router> router;
   std::unique_ptr<api::HttpServer> server;
   DeployWiring deploy;
@@ -39,12 +100,46 @@ void App::start() {
   eo.account = m.options.account;
   eo.default_region = m.options.region;
   m.engine = std::make_unique<engine::Engine>(*m.store, m.clock, eo);
+  bus::BusOptions bo;
+  bo.account = m.options.account;
+  bo.region = m.options.region;
+  m.events = std::make_unique<bus::EventsService>(*m.store, m.clock, make_bus_ports(*m.engine), bo);
+  // Before the engine starts: recovered executions may be waiting on events:putEvents.
+  m.engine->add_integration(make_put_events_integration(*m.events));
+  logs::LogsOptions lo;
+  lo.account = m.options.account;
+  m.logs = std::make_unique<logs::LogsService>(*m.store, m.clock, lo);
+  m.logs->start();
+  m.log_sink = std::make_unique<LogsSink>(*m.logs);
+  functions::FunctionsOptions fo;
+  fo.account = m.options.account;
+  fo.default_region = m.options.region;
+  fo.data_dir = m.options.data_dir;
+  // Functions call back into Signoff on loopback whatever address the server listens on.
+  fo.endpoint = [&m] {
+    std::string host =
+        m.options.address == "0.0.0.0" || m.options.address == "::" || m.options.address.empty()
+            ? "127.0.0.1"
+            : m.options.address;
+    return "http://" + host + ":" + std::to_string(m.server ? m.server->port() : 0);
+  };
+  m.functions = std::make_unique<functions::FunctionsService>(
+      *m.store, m.clock, fo,
+      functions::FunctionsPorts{&m.role_credentials, &m.runtime_listeners, m.log_sink.get()});
+  m.engine->add_integration(make_lambda_integration(*m.functions));
   m.engine->start();
+  m.notify = make_notify(m.options, *m.store, m.clock);
+  m.engine->add_integration(make_sns_publish_integration(*m.notify));
+  m.events->start();
   m.blocking = std::make_unique<api::BlockingPool>(64);
   api::RouterOptions ro;
   ro.default_region = m.options.region;
   m.router = std::make_unique<api::Router>(ro);
   api::register_states_api(*m.router, *m.engine, *m.blocking);
+  api::register_sns_api(*m.router, *m.notify, *m.blocking);
+  api::register_events_api(*m.router, *m.events, *m.blocking);
+  api::register_lambda_api(*m.router, *m.functions, *m.blocking);
+  api::register_logs_api(*m.router, *m.logs, *m.blocking);
   m.deploy = start_deploy(*m.store, m.clock, *m.engine, *m.router, *m.blocking, m.options.account,
                           m.options.region);
   api::ServerOptions so;
@@ -53,6 +148,11 @@ void App::start() {
   so.threads = m.options.io_threads;
   m.server = std::make_unique<api::HttpServer>(so, m.router->handler());
   m.server->start();
+  m.notify->set_public_url(!m.options.public_url.empty() ? m.options.public_url
+                                                         : "http://" + m.options.address + ":" +
+                                                               std::to_string(m.server->port()));
+  m.notify->start();
+  m.functions->start();
 }
 
 uint16_t App::port() const {
@@ -64,11 +164,23 @@ void App::stop() {
   if (m.server) {
     m.server->stop();
   }
+  if (m.functions) {
+    m.functions->stop();
+  }
   if (m.blocking) {
     m.blocking->stop();
   }
   if (m.deploy.service) {
     m.deploy.service->stop();
+  }
+  if (m.notify) {
+    m.notify->stop();
+  }
+  if (m.events) {
+    m.events->stop();
+  }
+  if (m.logs) {
+    m.logs->stop();
   }
   if (m.engine) {
     m.engine->stop();
@@ -77,7 +189,12 @@ void App::stop() {
   m.router.reset();
   m.blocking.reset();
   m.deploy.service.reset();
+  m.events.reset();
   m.engine.reset();
+  m.notify.reset();
+  m.functions.reset();
+  m.log_sink.reset();
+  m.logs.reset();
   m.store.reset();
 }
 

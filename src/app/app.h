@@ -19,6 +19,12 @@ struct AppOptions {
   std::string region = "us-east-1";
   bool insecure_open = false;  // every request acts as the account's administrator
   unsigned io_threads = 0;     // 0: one per core
+  // SNS: the base of the links in its messages ("" → http://address:port), the SMTP relay for
+  // e-mail subscriptions ("" → none: mail deliveries fail with a log line saying so), and the
+  // sender, "Display Name <address>" or a bare address ("" → AWS's "AWS Notifications").
+  std::string public_url;
+  std::string smtp_url;
+  std::string mail_from;
 };
 
 class App {

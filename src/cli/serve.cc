@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "app/app.h"
+#include "app/config.h"
 #include "cli/command.h"
 
 namespace signoff::cli {
@@ -11,7 +12,29 @@ namespace {
 
 struct ServeArgs {
   app::AppOptions options;
+  std::string config_file;
 };
+
+// Values from --config fill in what the command line did not set.
+bool apply_config(CLI::App& cmd, ServeArgs& args) {
+  if (args.config_file.empty()) {
+    return true;
+  }
+  auto config = app::load_config_file(args.config_file);
+  if (!config.ok()) {
+    std::fprintf(stderr, "signoff: %s\n", config.error().message.c_str());
+    return false;
+  }
+  auto fill = [&cmd](const char* flag, const std::optional<std::string>& value, std::string& out) {
+    if (value && cmd.count(flag) == 0) {
+      out = *value;
+    }
+  };
+  fill("--smtp-url", config->smtp_url, args.options.smtp_url);
+  fill("--mail-from", config->mail_from, args.options.mail_from);
+  fill("--public-url", config->public_url, args.options.public_url);
+  return true;
+}
 
 int serve(const ServeArgs& args) {
   sigset_t signals;
@@ -59,7 +82,23 @@ const CommandRegistration kRegistration(Parent::Root, [](CLI::App& parent) {
       ->capture_default_str();
   cmd->add_flag("--insecure-open", args->options.insecure_open,
                 "Do not check signatures; every request acts as the administrator");
-  cmd->callback([args] { exit_status() = serve(*args); });
+  cmd->add_option("--public-url", args->options.public_url,
+                  "Base URL of the links in SNS messages (default: the listening address)");
+  cmd->add_option("--smtp-url", args->options.smtp_url,
+                  "SMTP relay for SNS e-mail: smtp://[user:pass@]host:port[?starttls=required] "
+                  "or smtps://...");
+  cmd->add_option("--mail-from", args->options.mail_from,
+                  "Sender of SNS e-mail, \"Name <address>\" (default: AWS Notifications "
+                  "<no-reply@sns.amazonaws.com>)");
+  cmd->add_option("--config", args->config_file,
+                  "TOML file with smtp-url, mail-from, public-url (flags win)");
+  cmd->callback([args, cmd] {
+    if (!apply_config(*cmd, *args)) {
+      exit_status() = 2;
+      return;
+    }
+    exit_status() = serve(*args);
+  });
 });
 
 }  // namespace

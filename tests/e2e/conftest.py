@@ -91,8 +91,14 @@ def tmp_data():
 
 
 @pytest.fixture
-def server(tmp_data):
-    s = Server(os.path.join(tmp_data, "data")).start()
+def server_args():
+    """Extra `signoff serve` arguments; a test module overrides this fixture (e.g. --smtp-url)."""
+    return []
+
+
+@pytest.fixture
+def server(tmp_data, server_args):
+    s = Server(os.path.join(tmp_data, "data"), extra_args=server_args).start()
     yield s
     s.stop()
 
@@ -148,4 +154,5 @@ def aws(request, server, tmp_data):
         return json.loads(p.stdout) if p.stdout.strip() else None
 
     run.version = request.param
+    run.endpoint = server.endpoint
     return run

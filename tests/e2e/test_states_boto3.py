@@ -78,7 +78,8 @@ def test_callback_approved_and_rejected(sfn, machines):
     events = full_history(sfn, ok["executionArn"])
     types = [e["type"] for e in events]
     assert types[0] == "ExecutionStarted" and types[-1] == "ExecutionSucceeded"
-    assert "TaskSucceeded" in types
+    assert types[types.index("TaskStarted") + 1] == "TaskSubmitted"
+    assert types[types.index("TaskSubmitted") + 1] == "TaskSucceeded"
     entered = [e["stateEnteredEventDetails"]["name"] for e in events
                if "stateEnteredEventDetails" in e]
     assert entered == ["Ask", "Decide", "Approved"]
@@ -200,6 +201,13 @@ def test_activity_worker_and_heartbeat_timeout(sfn):
     sfn.send_task_success(taskToken=task["taskToken"], output='{"ok":true}')
     d = wait_status(sfn, ex["executionArn"])
     assert d["status"] == "SUCCEEDED" and json.loads(d["output"]) == {"ok": True}
+    events = full_history(sfn, ex["executionArn"])
+    assert [e["type"] for e in events] == [
+        "ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted",
+        "ActivitySucceeded", "TaskStateExited", "ExecutionSucceeded"]
+    assert events[2]["activityScheduledEventDetails"]["resource"] == act
+    assert json.loads(events[2]["activityScheduledEventDetails"]["input"]) == {"change": 42}
+    assert events[3]["activityStartedEventDetails"] == {"workerName": "w1"}
 
     ex2 = sfn.start_execution(stateMachineArn=m["stateMachineArn"], input="{}")
     task = sfn.get_activity_task(activityArn=act, workerName="w2")

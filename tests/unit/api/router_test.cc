@@ -3,6 +3,7 @@
 // local listener (headers trimmed to the ones routing may read).
 #include "api/router.h"
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -757,6 +758,25 @@ TEST(Router, UnknownServiceIsAnError) {
   HttpResponse r = run(router, sfn("ListStateMachines", "{}"));
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("UnknownOperationException"), std::string::npos);
+}
+
+TEST(Router, PlainRoutesMatchMethodAndExactPath) {
+  Router router;
+  router.add_plain_route("GET", "/sns/confirm",
+                         [](std::shared_ptr<const HttpRequest> http, Responder respond) {
+                           HttpResponse r;
+                           r.body = "query=" + http->query;
+                           respond(std::move(r));
+                         });
+  router.add_plain_route("GET", "/boom", [](std::shared_ptr<const HttpRequest>, Responder) {
+    throw std::runtime_error("bug");
+  });
+  HttpResponse ok = run(router, make_request("GET", "/sns/confirm?Token=t", {}, ""));
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "query=Token=t");
+  EXPECT_EQ(run(router, make_request("POST", "/sns/confirm", {}, "")).status, 400);
+  EXPECT_EQ(run(router, make_request("GET", "/sns/confirm/x", {}, "")).status, 400);
+  EXPECT_EQ(run(router, make_request("GET", "/boom", {}, "")).status, 500);
 }
 
 TEST(Router, RequestIdsAreUuidShaped) {
