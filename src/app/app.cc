@@ -14,6 +14,7 @@
 #include "api/states_api.h"
 #include "app/adapters/bus_adapters.h"
 #include "app/automation_adapters.h"
+#include "app/deploy_wiring.h"
 #include "app/functions_wiring.h"
 #include "app/notify_adapters.h"
 #include "automation/service.h"
@@ -86,6 +87,7 @@ struct App::Impl {
   std::unique_ptr<functions::FunctionsService> functions;
   std::unique_ptr<api::Router> router;
   std::unique_ptr<api::HttpServer> server;
+  DeployWiring deploy;
 };
 
 App::App(AppOptions options) : impl_(std::make_unique<Impl>()) {
@@ -156,6 +158,8 @@ void App::start() {
                         [account = m.options.account](const api::RequestContext& ctx) {
                           return principal_of(ctx, account);
                         });
+  m.deploy = start_deploy(*m.store, m.clock, *m.engine, *m.router, *m.blocking, m.options.account,
+                          m.options.region);
   api::ServerOptions so;
   so.address = m.options.address;
   so.port = m.options.port;
@@ -194,6 +198,9 @@ void App::stop() {
   if (m.blocking) {
     m.blocking->stop();
   }
+  if (m.deploy.service) {
+    m.deploy.service->stop();
+  }
   if (m.notify) {
     m.notify->stop();
   }
@@ -209,6 +216,7 @@ void App::stop() {
   m.server.reset();
   m.router.reset();
   m.blocking.reset();
+  m.deploy.service.reset();
   m.events.reset();
   m.automation.reset();
   m.automation_adapters = AutomationAdapters{};

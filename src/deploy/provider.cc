@@ -1,0 +1,96 @@
+// Property readers shared by the resource providers.
+#include "deploy/provider.h"
+
+#include <cstdlib>
+
+namespace signoff::deploy {
+
+std::string prop_string(const json::Value& props, std::string_view name,
+                        std::string_view fallback) {
+  const json::Value* v = props.find(name);
+  if (!v || v->is_null()) {
+    return std::string(fallback);
+  }
+  if (v->is_string()) {
+    return std::string(v->as_string());
+  }
+  if (v->is_int()) {
+    return std::to_string(v->as_int());
+  }
+  if (v->is_bool()) {
+    return v->as_bool() ? "true" : "false";
+  }
+  return json::dump(*v);
+}
+
+std::optional<int64_t> prop_int(const json::Value& props, std::string_view name) {
+  const json::Value* v = props.find(name);
+  if (!v) {
+    return std::nullopt;
+  }
+  if (v->is_int()) {
+    return v->as_int();
+  }
+  if (v->is_double()) {
+    return static_cast<int64_t>(v->as_double());
+  }
+  if (v->is_string()) {
+    std::string s(v->as_string());
+    char* end = nullptr;
+    long long n = std::strtoll(s.c_str(), &end, 10);
+    if (!s.empty() && end == s.c_str() + s.size()) {
+      return n;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<bool> prop_bool(const json::Value& props, std::string_view name) {
+  const json::Value* v = props.find(name);
+  if (!v) {
+    return std::nullopt;
+  }
+  if (v->is_bool()) {
+    return v->as_bool();
+  }
+  if (v->is_string()) {
+    std::string_view s = v->as_string();
+    if (s == "true" || s == "True") {
+      return true;
+    }
+    if (s == "false" || s == "False") {
+      return false;
+    }
+  }
+  return std::nullopt;
+}
+
+json::Value prop_json(const json::Value& props, std::string_view name) {
+  const json::Value* v = props.find(name);
+  if (!v) {
+    return json::Value();
+  }
+  if (v->is_string()) {
+    auto p = json::parse(v->as_string());
+    return p.ok() ? p.value : *v;
+  }
+  return *v;
+}
+
+std::vector<std::pair<std::string, std::string>> prop_tags(const json::Value& props,
+                                                           std::string_view name) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const json::Value* v = props.find(name);
+  if (v && v->is_array()) {
+    for (const json::Value& t : v->as_array()) {
+      out.emplace_back(prop_string(t, "Key"), prop_string(t, "Value"));
+    }
+  }
+  return out;
+}
+
+Error invalid_request(std::string message) {
+  return make_error("InvalidRequest", std::move(message));
+}
+
+}  // namespace signoff::deploy
