@@ -51,4 +51,17 @@ std::optional<TimeKey> decode_time_key(std::string_view key) {
   return TimeKey{parts->first, parts->second};
 }
 
+std::string encode_key(std::string_view key) {
+  std::string out = "k:";
+  out.append(key);
+  return out;
+}
+
+std::optional<std::string_view> decode_key(std::string_view key) {
+  if (!key.starts_with("k:")) {
+    return std::nullopt;
+  }
+  return key.substr(2);
+}
+
 }  // namespace signoff::store

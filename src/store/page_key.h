@@ -26,4 +26,9 @@ struct TimeKey {
 std::string encode_time_key(int64_t ms, std::string_view arn);
 std::optional<TimeKey> decode_time_key(std::string_view key);
 
+// Rows ordered by one string key (documents within a kind). Never empty, even for the key "",
+// since an empty next_key means "last page".
+std::string encode_key(std::string_view key);
+std::optional<std::string_view> decode_key(std::string_view key);
+
 }  // namespace signoff::store

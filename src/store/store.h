@@ -176,6 +176,7 @@ struct DocumentWrite {
   Op op = Op::Put;
   DocumentRecord doc;                      // for Delete only kind and key are read
   int64_t expected_version = kAnyVersion;  // or kMustNotExist, or the version read earlier
+  // (A Delete with kMustNotExist deletes nothing: Ok when the key is free, AlreadyExists if not.)
 };
 
 // Document writes and jobs committed together, all or nothing: the first write whose condition
@@ -260,11 +261,11 @@ class Store {
   // Ordered by key; only keys starting with key_prefix ("" for all).
   virtual Page<DocumentRecord> list_documents(std::string_view kind, std::string_view key_prefix,
                                               std::string_view after_key, size_t limit) = 0;
-  // Every document of this kind whose index equals `index`, ordered by key.
+  // Every document of this kind whose index equals `index`, ordered by key (none for "").
   virtual std::vector<DocumentRecord> documents_by_index(std::string_view kind,
                                                          std::string_view index) = 0;
   // Every job whose due_ms <= before_ms and kind matches, oldest first, at most limit (job
-  // runners of services that poll rather than keep timers).
+  // runners of services that poll rather than keep timers). limit 0: no limit.
   virtual std::vector<JobRecord> due_jobs(std::string_view kind, int64_t before_ms,
                                           size_t limit) = 0;
 

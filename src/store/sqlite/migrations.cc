@@ -119,6 +119,23 @@ CREATE TABLE meta (
   value TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
 )sql"},
+    // Documents: any service's resources as keyed, versioned JSON. A rowid table (documents can
+    // be large, which WITHOUT ROWID handles poorly); the partial index only holds indexed rows
+    // and carries key so documents_by_index reads them in key order without a sort. due_jobs
+    // needs no new index: jobs_by_kind (kind, due_ms, id) already serves it.
+    {2, R"sql(
+CREATE TABLE documents (
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  json TEXT NOT NULL,
+  idx TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (kind, key)
+) STRICT;
+CREATE INDEX documents_by_index ON documents (kind, idx, key) WHERE idx <> '';
+)sql"},
 };
 
 constexpr int64_t kLatest = std::size(kMigrations);

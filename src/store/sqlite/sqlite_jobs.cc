@@ -1,3 +1,5 @@
+#include <cstdint>
+
 #include "store/sqlite/sqlite_store.h"
 
 namespace signoff::store::sqlite {
@@ -43,6 +45,16 @@ std::vector<JobRecord> SqliteStore::jobs_by_kind(std::string_view kind) {
   Query q(lease.db(),
           "SELECT " SIGNOFF_JOB_COLUMNS " FROM jobs WHERE kind = ?1 ORDER BY due_ms, id");
   q.bind(kind);
+  return read_jobs(q);
+}
+
+std::vector<JobRecord> SqliteStore::due_jobs(std::string_view kind, int64_t before_ms,
+                                             size_t limit) {
+  auto lease = readers_.acquire();
+  // Served by jobs_by_kind (kind, due_ms, id): a range scan in the order asked for.
+  Query q(lease.db(), "SELECT " SIGNOFF_JOB_COLUMNS
+                      " FROM jobs WHERE kind = ?1 AND due_ms <= ?2 ORDER BY due_ms, id LIMIT ?3");
+  q.bind(kind, before_ms, limit == 0 ? UINT64_MAX : uint64_t{limit});
   return read_jobs(q);
 }
 

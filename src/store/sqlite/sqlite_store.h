@@ -1,7 +1,7 @@
 // The embedded SQLite backend of Store: one writer thread with group commit (writer.h), pooled
 // read connections (read_pool.h), the schema in migrations.cc. Method bodies are split by
 // resource: sqlite_store.cc (state machines, activities, tags, meta), sqlite_executions.cc
-// (transitions, executions, history, journal) and sqlite_jobs.cc.
+// (transitions, executions, history, journal), sqlite_jobs.cc and sqlite_documents.cc.
 #pragma once
 
 #include <memory>
@@ -53,6 +53,14 @@ class SqliteStore final : public Store {
   void remove_tags(std::string_view arn, const std::vector<std::string>& keys) override;
   std::vector<Tag> tags(std::string_view arn) override;
 
+  WriteStatus apply_documents(const DocumentBatch& batch) override;
+  std::optional<DocumentRecord> get_document(std::string_view kind, std::string_view key) override;
+  Page<DocumentRecord> list_documents(std::string_view kind, std::string_view key_prefix,
+                                      std::string_view after_key, size_t limit) override;
+  std::vector<DocumentRecord> documents_by_index(std::string_view kind,
+                                                 std::string_view index) override;
+  std::vector<JobRecord> due_jobs(std::string_view kind, int64_t before_ms, size_t limit) override;
+
   std::optional<std::string> get_meta(std::string_view key) override;
   std::string put_meta_if_absent(std::string_view key, std::string_view value) override;
 
@@ -65,7 +73,7 @@ class SqliteStore final : public Store {
   Writer writer_;
 };
 
-// Shared by the job methods and apply().
+// Shared by the job methods, apply() and apply_documents().
 void upsert_job(Db& db, const JobRecord& job);
 
 }  // namespace signoff::store::sqlite
