@@ -18,6 +18,9 @@ struct AppOptions {
   std::string account = "000000000000";
   std::string region = "us-east-1";
   bool insecure_open = false;  // every request acts as the account's administrator
+  // An AWS shared-credentials file whose [signoff] profile becomes the administrator's key;
+  // "" to create one on first start (written to DATA/credentials).
+  std::string admin_credentials_file;
   unsigned io_threads = 0;     // 0: one per core
 };
 
@@ -36,6 +39,7 @@ class App {
 
  private:
   struct Impl;
+  static void start_identity(Impl& m);
   std::unique_ptr<Impl> impl_;
 };
 

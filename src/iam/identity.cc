@@ -81,6 +81,17 @@ const std::string& IdentityService::account() const {
   return impl_->options.account;
 }
 
+Result<Unit> IdentityService::check_master_key() {
+  constexpr std::string_view kProbe = "signoff master key check";
+  std::string stored =
+      impl_->store.put_meta_if_absent("iam.master_key_check", impl_->box.seal(kProbe));
+  if (impl_->box.open(stored) != kProbe) {
+    return Error{"InvalidMasterKey",
+                 "master.key is not the key this data dir's credentials were sealed with", 500};
+  }
+  return Unit{};
+}
+
 Result<std::optional<AccessKeyPair>> IdentityService::ensure_admin(
     const std::optional<AccessKeyPair>& supplied) {
   Impl& m = *impl_;

@@ -161,12 +161,17 @@ class IdentityService {
 
   const std::string& account() const;
 
+  // Refuses a master key other than the one this store's secrets were sealed with (a data dir
+  // whose master.key was lost or replaced), so the server fails to start instead of treating
+  // every key as unknown. Records a check value on first use.
+  Result<Unit> check_master_key();
+
   // Bootstrap: installs `supplied` as an administrator (account root) key when given and not yet
   // known; otherwise creates one when the account has no administrator key. Returns the key it
   // created (the only time its secret is available), nullopt when nothing was created.
   Result<std::optional<AccessKeyPair>> ensure_admin(const std::optional<AccessKeyPair>& supplied);
 
-  // SigV4 over request; now_s is epoch seconds.
+  // SigV4 over request, at the clock's current time.
   Authentication authenticate(const sigv4::Request& request, const sigv4::Options& options) const;
 
   // IAM's decision for one action on one resource: the account root may do anything; users are
