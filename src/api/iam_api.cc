@@ -196,7 +196,9 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
     ops.emplace(name, std::move(op));
     perms.emplace(name, std::move(permission));
   };
-  auto action = [](const char* name) { return std::string("iam:") + name; };
+  auto action = [](const char* name) {
+    return std::string("iam:") + name;
+  };
   auto user_res = [](const RequestContext& ctx, const QueryParams& q) {
     std::string name = q.get_or("UserName", ctx.principal.user_name);
     return name.empty() ? ctx.principal.arn : iam_resource(ctx, "user", name, q.get_or("Path"));
@@ -212,8 +214,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
   };
 
   // ------------------------------------------------------------------------------- users
-  add(
-      "CreateUser",
+  add("CreateUser",
       [&id](const RequestContext&, const QueryParams& q) -> Result<std::string> {
         Params p{q, {}};
         std::string name = p.required("UserName");
@@ -229,8 +230,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         return to_xml(x);
       },
       {action("CreateUser"), user_res});
-  add(
-      "GetUser",
+  add("GetUser",
       [&id](const RequestContext& ctx, const QueryParams& q) -> Result<std::string> {
         XmlWriter x;
         std::string name = q.get_or("UserName", ctx.principal.user_name);
@@ -255,8 +255,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         return to_xml(x);
       },
       {action("GetUser"), user_res});
-  add(
-      "ListUsers",
+  add("ListUsers",
       [&id](const RequestContext&, const QueryParams& q) -> Result<std::string> {
         auto list = id.list_users(q.get_or("PathPrefix", "/"), paging(q));
         if (!list.ok()) {
@@ -271,12 +270,10 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         truncation_xml(x, list->marker);
         return to_xml(x);
       },
-      {action("ListUsers"),
-       [](const RequestContext& ctx, const QueryParams& q) {
+      {action("ListUsers"), [](const RequestContext& ctx, const QueryParams& q) {
          return iam_resource(ctx, "user", "", q.get_or("PathPrefix", "/"));
        }});
-  add(
-      "DeleteUser",
+  add("DeleteUser",
       [&id](const RequestContext&, const QueryParams& q) -> Result<std::string> {
         Params p{q, {}};
         std::string name = p.required("UserName");
@@ -289,8 +286,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
       {action("DeleteUser"), user_res});
 
   // ------------------------------------------------------------------------- access keys
-  add(
-      "CreateAccessKey",
+  add("CreateAccessKey",
       [&id](const RequestContext& ctx, const QueryParams& q) -> Result<std::string> {
         auto owner = key_owner(ctx, q);
         if (!owner.ok()) {
@@ -305,8 +301,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         return to_xml(x);
       },
       {action("CreateAccessKey"), user_res});
-  add(
-      "ListAccessKeys",
+  add("ListAccessKeys",
       [&id](const RequestContext& ctx, const QueryParams& q) -> Result<std::string> {
         auto owner = key_owner(ctx, q);
         if (!owner.ok()) {
@@ -328,8 +323,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         return to_xml(x);
       },
       {action("ListAccessKeys"), user_res});
-  add(
-      "DeleteAccessKey",
+  add("DeleteAccessKey",
       [&id](const RequestContext& ctx, const QueryParams& q) -> Result<std::string> {
         Params p{q, {}};
         std::string key = p.required("AccessKeyId");
@@ -344,8 +338,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         return r.ok() ? Result<std::string>(std::string()) : fail(r);
       },
       {action("DeleteAccessKey"), user_res});
-  add(
-      "UpdateAccessKey",
+  add("UpdateAccessKey",
       [&id](const RequestContext& ctx, const QueryParams& q) -> Result<std::string> {
         Params p{q, {}};
         std::string key = p.required("AccessKeyId");
@@ -363,8 +356,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
       {action("UpdateAccessKey"), user_res});
 
   // ------------------------------------------------------------------------------ groups
-  add(
-      "CreateGroup",
+  add("CreateGroup",
       [&id](const RequestContext&, const QueryParams& q) -> Result<std::string> {
         Params p{q, {}};
         std::string name = p.required("GroupName");
@@ -380,8 +372,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         return to_xml(x);
       },
       {action("CreateGroup"), group_res});
-  add(
-      "GetGroup",
+  add("GetGroup",
       [&id](const RequestContext&, const QueryParams& q) -> Result<std::string> {
         Params p{q, {}};
         std::string name = p.required("GroupName");
@@ -414,7 +405,8 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
       if (p.error) {
         return *p.error;
       }
-      auto r = add_user ? id.add_user_to_group(group, user) : id.remove_user_from_group(group, user);
+      auto r =
+          add_user ? id.add_user_to_group(group, user) : id.remove_user_from_group(group, user);
       return r.ok() ? Result<std::string>(std::string()) : fail(r);
     };
   };
@@ -422,8 +414,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
   add("RemoveUserFromGroup", membership(false), {action("RemoveUserFromGroup"), group_res});
 
   // ------------------------------------------------------------------------------- roles
-  add(
-      "CreateRole",
+  add("CreateRole",
       [&id](const RequestContext&, const QueryParams& q) -> Result<std::string> {
         Params p{q, {}};
         std::string name = p.required("RoleName");
@@ -436,8 +427,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
           char* end = nullptr;
           long long v = std::strtoll(m->c_str(), &end, 10);
           if (m->empty() || *end != '\0') {
-            return AwsError{400, "ValidationError",
-                            "Invalid value for MaxSessionDuration: " + *m};
+            return AwsError{400, "ValidationError", "Invalid value for MaxSessionDuration: " + *m};
           }
           max = v;
         }
@@ -450,8 +440,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         return to_xml(x);
       },
       {action("CreateRole"), role_res});
-  add(
-      "GetRole",
+  add("GetRole",
       [&id](const RequestContext&, const QueryParams& q) -> Result<std::string> {
         Params p{q, {}};
         std::string name = p.required("RoleName");
@@ -467,8 +456,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         return to_xml(x);
       },
       {action("GetRole"), role_res});
-  add(
-      "ListRoles",
+  add("ListRoles",
       [&id](const RequestContext&, const QueryParams& q) -> Result<std::string> {
         auto list = id.list_roles(q.get_or("PathPrefix", "/"), paging(q));
         if (!list.ok()) {
@@ -483,12 +471,10 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         truncation_xml(x, list->marker);
         return to_xml(x);
       },
-      {action("ListRoles"),
-       [](const RequestContext& ctx, const QueryParams& q) {
+      {action("ListRoles"), [](const RequestContext& ctx, const QueryParams& q) {
          return iam_resource(ctx, "role", "", q.get_or("PathPrefix", "/"));
        }});
-  add(
-      "DeleteRole",
+  add("DeleteRole",
       [&id](const RequestContext&, const QueryParams& q) -> Result<std::string> {
         Params p{q, {}};
         std::string name = p.required("RoleName");
@@ -499,8 +485,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         return r.ok() ? Result<std::string>(std::string()) : fail(r);
       },
       {action("DeleteRole"), role_res});
-  add(
-      "UpdateAssumeRolePolicy",
+  add("UpdateAssumeRolePolicy",
       [&id](const RequestContext&, const QueryParams& q) -> Result<std::string> {
         Params p{q, {}};
         std::string name = p.required("RoleName");
@@ -524,8 +509,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
     }
     const EntityType type = e.type;
     const std::string param = e.parameter;
-    add(
-        ("Put" + prefix + "Policy").c_str(),
+    add(("Put" + prefix + "Policy").c_str(),
         [&id, type, param](const RequestContext&, const QueryParams& q) -> Result<std::string> {
           Params p{q, {}};
           std::string entity = p.required(param);
@@ -538,8 +522,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
           return r.ok() ? Result<std::string>(std::string()) : fail(r);
         },
         {action(("Put" + prefix + "Policy").c_str()), res});
-    add(
-        ("Get" + prefix + "Policy").c_str(),
+    add(("Get" + prefix + "Policy").c_str(),
         [&id, type, param](const RequestContext&, const QueryParams& q) -> Result<std::string> {
           Params p{q, {}};
           std::string entity = p.required(param);
@@ -558,8 +541,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
           return to_xml(x);
         },
         {action(("Get" + prefix + "Policy").c_str()), res});
-    add(
-        ("Delete" + prefix + "Policy").c_str(),
+    add(("Delete" + prefix + "Policy").c_str(),
         [&id, type, param](const RequestContext&, const QueryParams& q) -> Result<std::string> {
           Params p{q, {}};
           std::string entity = p.required(param);
@@ -571,8 +553,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
           return r.ok() ? Result<std::string>(std::string()) : fail(r);
         },
         {action(("Delete" + prefix + "Policy").c_str()), res});
-    add(
-        ("List" + prefix + "Policies").c_str(),
+    add(("List" + prefix + "Policies").c_str(),
         [&id, type, param](const RequestContext&, const QueryParams& q) -> Result<std::string> {
           Params p{q, {}};
           std::string entity = p.required(param);
@@ -609,8 +590,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         {action(("Attach" + prefix + "Policy").c_str()), res});
     add(("Detach" + prefix + "Policy").c_str(), attach(false),
         {action(("Detach" + prefix + "Policy").c_str()), res});
-    add(
-        ("ListAttached" + prefix + "Policies").c_str(),
+    add(("ListAttached" + prefix + "Policies").c_str(),
         [&id, type, param](const RequestContext&, const QueryParams& q) -> Result<std::string> {
           Params p{q, {}};
           std::string entity = p.required(param);
@@ -633,8 +613,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
   }
 
   // -------------------------------------------------------------------- managed policies
-  add(
-      "CreatePolicy",
+  add("CreatePolicy",
       [&id](const RequestContext&, const QueryParams& q) -> Result<std::string> {
         Params p{q, {}};
         std::string name = p.required("PolicyName");
@@ -650,12 +629,10 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         policy_xml(x, *created);
         return to_xml(x);
       },
-      {action("CreatePolicy"),
-       [](const RequestContext& ctx, const QueryParams& q) {
+      {action("CreatePolicy"), [](const RequestContext& ctx, const QueryParams& q) {
          return iam_resource(ctx, "policy", q.get_or("PolicyName"), q.get_or("Path"));
        }});
-  add(
-      "GetPolicy",
+  add("GetPolicy",
       [&id](const RequestContext&, const QueryParams& q) -> Result<std::string> {
         Params p{q, {}};
         std::string arn = p.required("PolicyArn");
@@ -671,8 +648,7 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         return to_xml(x);
       },
       {action("GetPolicy"), policy_res});
-  add(
-      "GetPolicyVersion",
+  add("GetPolicyVersion",
       [&id](const RequestContext&, const QueryParams& q) -> Result<std::string> {
         Params p{q, {}};
         std::string arn = p.required("PolicyArn");

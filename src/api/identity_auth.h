@@ -14,8 +14,7 @@ class IdentityAuth final : public Authenticator, public Authorizer {
   // administrator (tests and local development only).
   IdentityAuth(const iam::IdentityService& identity, bool insecure_open);
 
-  Result<Principal> authenticate(const HttpRequest& request,
-                                 const RouteInfo& route) const override;
+  Result<Principal> authenticate(const HttpRequest& request, const RouteInfo& route) const override;
   Decision authorize(const Principal& who, std::string_view action,
                      std::string_view resource) const override;
 

@@ -379,8 +379,8 @@ void Router::dispatch(HttpRequest&& request, Responder respond) const {
                             JsonVersion::V1_1, ctx.request_id));
 }
 
-void Router::dispatch_json(const JsonService& service, const RouteInfo& route,
-                           RequestContext ctx, Responder respond) const {
+void Router::dispatch_json(const JsonService& service, const RouteInfo& route, RequestContext ctx,
+                           Responder respond) const {
   JsonVersion version = service.version;
   std::string error_namespace = service.error_namespace;
   std::string request_id = ctx.request_id;
@@ -405,10 +405,9 @@ void Router::dispatch_json(const JsonService& service, const RouteInfo& route,
   }
   try {
     auto declared = service.permissions.find(ctx.operation);
-    if (auto denied =
-            authorize(Protocol::Json,
-                      declared == service.permissions.end() ? nullptr : &declared->second, ctx,
-                      *body)) {
+    if (auto denied = authorize(Protocol::Json,
+                                declared == service.permissions.end() ? nullptr : &declared->second,
+                                ctx, *body)) {
       reply(std::move(*denied));
       return;
     }
@@ -453,10 +452,9 @@ void Router::dispatch_query(const QueryService& service, RouteInfo route, Reques
   }
   try {
     auto declared = service.permissions.find(action);
-    if (auto denied =
-            authorize(Protocol::Query,
-                      declared == service.permissions.end() ? nullptr : &declared->second, ctx,
-                      route.query_params)) {
+    if (auto denied = authorize(Protocol::Query,
+                                declared == service.permissions.end() ? nullptr : &declared->second,
+                                ctx, route.query_params)) {
       reply(std::move(*denied));
       return;
     }

@@ -153,7 +153,9 @@ JsonPermissions states_permissions() {
     return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
   };
   auto arn_in = [member](const char* name) {
-    return [member, name](const RequestContext&, Body body) { return member(body, name); };
+    return [member, name](const RequestContext&, Body body) {
+      return member(body, name);
+    };
   };
   auto named = [member](const char* type) {
     return [member, type](const RequestContext& ctx, Body body) {

@@ -11,8 +11,8 @@ void register_sts_api(Router& router, iam::IdentityService& id) {
   QueryOperations ops;
   QueryPermissions perms;
 
-  ops.emplace("GetCallerIdentity",
-              QueryOperation([](const RequestContext& ctx, const QueryParams&) -> Result<std::string> {
+  ops.emplace("GetCallerIdentity", QueryOperation([](const RequestContext& ctx,
+                                                     const QueryParams&) -> Result<std::string> {
                 XmlWriter x;
                 x.element("Arn", ctx.principal.arn)
                     .element("UserId", ctx.principal.user_id)

@@ -21,7 +21,7 @@ struct AppOptions {
   // An AWS shared-credentials file whose [signoff] profile becomes the administrator's key;
   // "" to create one on first start (written to DATA/credentials).
   std::string admin_credentials_file;
-  unsigned io_threads = 0;     // 0: one per core
+  unsigned io_threads = 0;  // 0: one per core
 };
 
 class App {

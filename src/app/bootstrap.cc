@@ -1,17 +1,17 @@
 #include "app/bootstrap.h"
 
-#include "iam/secret_box.h"
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <stdexcept>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "iam/secret_box.h"
 
 namespace signoff::app {
 namespace {

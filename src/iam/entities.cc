@@ -141,8 +141,13 @@ Result<AccessKey> IdentityService::create_access_key(std::string_view user_name)
   k.sealed_secret = m.box.seal(k.key.secret);
   store::DocumentBatch batch;
   store::DocumentWrite w;
-  w.doc = {std::string(model::kAccessKey), k.key.id, model::to_json(k), index, 0,
-           k.key.created_ms, k.key.created_ms};
+  w.doc = {std::string(model::kAccessKey),
+           k.key.id,
+           model::to_json(k),
+           index,
+           0,
+           k.key.created_ms,
+           k.key.created_ms};
   w.expected_version = store::kMustNotExist;
   batch.writes.push_back(std::move(w));
   auto done = m.commit(std::move(batch));
@@ -208,8 +213,8 @@ Result<Unit> IdentityService::delete_access_key(std::string_view user_name,
   return m.commit(std::move(batch));
 }
 
-Result<Unit> IdentityService::update_access_key(std::string_view user_name,
-                                                std::string_view key_id, std::string_view status) {
+Result<Unit> IdentityService::update_access_key(std::string_view user_name, std::string_view key_id,
+                                                std::string_view status) {
   if (status != "Active" && status != "Inactive") {
     return constraint("status", status, "Member must satisfy enum value set: [Active, Inactive]");
   }

@@ -32,7 +32,9 @@ Error concurrent_modification() {
 IdentityService::Impl::Impl(store::Store& s, const Clock& c, IdentityOptions o)
     : store(s), clock(c), options(std::move(o)), box(options.master_key) {
   if (!options.random) {
-    options.random = [](unsigned char* buf, size_t n) { randombytes_buf(buf, n); };
+    options.random = [](unsigned char* buf, size_t n) {
+      randombytes_buf(buf, n);
+    };
   }
 }
 
@@ -121,8 +123,13 @@ Result<std::optional<AccessKeyPair>> IdentityService::ensure_admin(
   k.sealed_secret = m.box.seal(pair.secret_access_key);
   store::DocumentBatch batch;
   store::DocumentWrite w;
-  w.doc = {std::string(model::kAccessKey), k.key.id, model::to_json(k),
-           std::string(model::kRootIndex), 0, k.key.created_ms, k.key.created_ms};
+  w.doc = {std::string(model::kAccessKey),
+           k.key.id,
+           model::to_json(k),
+           std::string(model::kRootIndex),
+           0,
+           k.key.created_ms,
+           k.key.created_ms};
   // A supplied key replaces a stale copy of itself (same id, other secret).
   w.expected_version = supplied ? store::kAnyVersion : store::kMustNotExist;
   batch.writes.push_back(std::move(w));
@@ -161,8 +168,8 @@ std::optional<IdentityService::Impl::CachedCredential> IdentityService::Impl::lo
     found.credential = {std::move(*secret), std::move(*token), s->expires_ms / 1000};
     Principal& p = found.principal;
     p.kind = Principal::Kind::AssumedRole;
-    p.arn = "arn:aws:sts::" + options.account + ":assumed-role/" + s->role_name + "/" +
-            s->session_name;
+    p.arn =
+        "arn:aws:sts::" + options.account + ":assumed-role/" + s->role_name + "/" + s->session_name;
     p.user_id = s->role_id + ":" + s->session_name;
     p.role_arn = s->role_arn;
     p.role_name = s->role_name;

@@ -60,7 +60,7 @@ struct User {
   std::string id;  // AIDA...
   std::string arn;
   int64_t created_ms = 0;
-  std::vector<std::string> groups;                 // group names
+  std::vector<std::string> groups;                     // group names
   std::map<std::string, std::string> inline_policies;  // name -> document
   std::vector<std::string> attached;                   // managed policy ARNs
 };

@@ -119,9 +119,8 @@ std::string to_json(const Role& r) {
 std::string to_json(const ManagedPolicy& p) {
   std::vector<Value> versions;
   for (const PolicyVersion& v : p.versions) {
-    versions.push_back(Value::object({{"id", Value(v.id)},
-                                      {"document", Value(v.document)},
-                                      {"created", Value(v.created_ms)}}));
+    versions.push_back(Value::object(
+        {{"id", Value(v.id)}, {"document", Value(v.document)}, {"created", Value(v.created_ms)}}));
   }
   return json::dump(Value::object({{"name", Value(p.name)},
                                    {"id", Value(p.id)},

@@ -31,8 +31,8 @@ ManagedPolicy from_catalog(const AwsManagedPolicy& p) {
   out.created_ms = parse_iso(p.created);
   out.updated_ms = parse_iso(p.updated);
   out.aws_managed = true;
-  out.versions.push_back(PolicyVersion{out.default_version, std::string(p.document),
-                                       out.updated_ms});
+  out.versions.push_back(
+      PolicyVersion{out.default_version, std::string(p.document), out.updated_ms});
   return out;
 }
 
@@ -75,8 +75,13 @@ Result<ManagedPolicy> IdentityService::create_policy(std::string_view name, std:
   mp.versions.push_back(PolicyVersion{"v1", std::string(document), mp.created_ms});
   store::DocumentBatch batch;
   store::DocumentWrite w;
-  w.doc = {std::string(model::kPolicy), model::lower(mp.name), model::to_json(mp), "", 0,
-           mp.created_ms, mp.created_ms};
+  w.doc = {std::string(model::kPolicy),
+           model::lower(mp.name),
+           model::to_json(mp),
+           "",
+           0,
+           mp.created_ms,
+           mp.created_ms};
   w.expected_version = store::kMustNotExist;
   batch.writes.push_back(std::move(w));
   auto done = m.commit(std::move(batch), already_exists("A policy called " + mp.name +
@@ -104,8 +109,8 @@ Result<ManagedPolicy> IdentityService::get_policy(std::string_view arn) const {
     return no_such_entity("Policy " + std::string(arn) + " was not found.");
   }
   std::string prefix = found->arn + "|";
-  found->attachment_count =
-      static_cast<int64_t>(m.store.list_documents(model::kAttachment, prefix, "", 10000).items.size());
+  found->attachment_count = static_cast<int64_t>(
+      m.store.list_documents(model::kAttachment, prefix, "", 10000).items.size());
   return *found;
 }
 

@@ -1,9 +1,9 @@
 #include "iam/secret_box.h"
 
-#include <sodium.h>
-
 #include <stdexcept>
 #include <vector>
+
+#include <sodium.h>
 
 namespace signoff::iam {
 namespace {
@@ -34,8 +34,7 @@ std::string SecretBox::seal(std::string_view plaintext) const {
                         reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
                         nonce, key_.data());
   std::string out(sodium_base64_ENCODED_LEN(buf.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), buf.data(), buf.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
+  sodium_bin2base64(out.data(), out.size(), buf.data(), buf.size(), sodium_base64_VARIANT_ORIGINAL);
   out.resize(out.size() - 1);  // the terminating NUL
   return out;
 }
@@ -51,8 +50,7 @@ std::optional<std::string> SecretBox::open(std::string_view sealed) const {
   std::string plain(len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
   if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
                                  buf.data() + crypto_secretbox_NONCEBYTES,
-                                 len - crypto_secretbox_NONCEBYTES, buf.data(),
-                                 key_.data()) != 0) {
+                                 len - crypto_secretbox_NONCEBYTES, buf.data(), key_.data()) != 0) {
     return std::nullopt;
   }
   return plain;

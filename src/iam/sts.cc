@@ -9,11 +9,11 @@ namespace {
 
 Error assume_denied(std::string_view caller, std::string_view role_arn) {
   // STS still words this without the "because ..." suffix newer services add.
-  return Error{"AccessDenied",
-               "User: " + std::string(caller) +
-                   " is not authorized to perform: sts:AssumeRole on resource: " +
-                   std::string(role_arn),
-               403};
+  return Error{
+      "AccessDenied",
+      "User: " + std::string(caller) +
+          " is not authorized to perform: sts:AssumeRole on resource: " + std::string(role_arn),
+      403};
 }
 
 std::optional<Error> check_session_name(std::string_view name) {
@@ -55,8 +55,7 @@ Result<TemporaryCredentials> IdentityService::Impl::mint_session(
   s.service_principal = std::string(service_principal);
   store::DocumentBatch batch;
   store::DocumentWrite w;
-  w.doc = {std::string(model::kSession), s.access_key_id, model::to_json(s), role.arn, 0, now,
-           now};
+  w.doc = {std::string(model::kSession), s.access_key_id, model::to_json(s), role.arn, 0, now, now};
   w.expected_version = store::kMustNotExist;
   batch.writes.push_back(std::move(w));
   // Sessions change no cached answer, so this write skips invalidate().
@@ -140,13 +139,13 @@ Result<TemporaryCredentials> IdentityService::credentials_for_role(
   rc.service_principal = std::string(service_principal);
   rc.action = "sts:AssumeRole";
   rc.resource = std::string(role_arn);
-  if (!trust.ok() || policy::evaluate_trust(rc, *trust.policy, {}).decision !=
-                         policy::Decision::Allow) {
-    return Error{"AccessDenied",
-                 "Service " + std::string(service_principal) +
-                     " is not authorized to perform: sts:AssumeRole on resource: " +
-                     std::string(role_arn),
-                 403};
+  if (!trust.ok() ||
+      policy::evaluate_trust(rc, *trust.policy, {}).decision != policy::Decision::Allow) {
+    return Error{
+        "AccessDenied",
+        "Service " + std::string(service_principal) +
+            " is not authorized to perform: sts:AssumeRole on resource: " + std::string(role_arn),
+        403};
   }
   int64_t duration = std::min(duration_seconds, role->entity.max_session_duration);
   // AWS names service sessions after the service; the principal says which one took it.
@@ -154,8 +153,7 @@ Result<TemporaryCredentials> IdentityService::credentials_for_role(
   if (session.size() < 2) {
     session = "signoff";
   }
-  return m.mint_session(role->entity, session, std::max<int64_t>(duration, 900),
-                        service_principal);
+  return m.mint_session(role->entity, session, std::max<int64_t>(duration, 900), service_principal);
 }
 
 }  // namespace signoff::iam
