@@ -256,16 +256,21 @@ std::optional<AwsError> Router::authorize(Protocol protocol, const Permission<In
   return access_denied(protocol, ctx.principal, permission->action, resource, d);
 }
 
-void Router::add_rest_json_service(std::string service, std::vector<RestRoute> routes) {
+void Router::add_rest_json_service(std::string service, std::vector<RestRoute> routes,
+                                   RestPermissions permissions) {
   std::vector<CompiledRoute>& entry = rest_[service];
   for (RestRoute& route : routes) {
     auto path = PathTemplate::compile(route.path_template);
     if (!path) {
       throw std::invalid_argument("malformed REST path template: " + route.path_template);
     }
+    std::optional<Permission<RestRequest>> permission;
+    if (auto p = permissions.find(route.operation); p != permissions.end()) {
+      permission = p->second;
+    }
     entry.push_back(CompiledRoute{std::move(route.method), std::move(*path),
                                   std::move(route.operation), std::move(route.handler),
-                                  std::move(route.permission)});
+                                  std::move(permission)});
   }
 }
 

@@ -154,13 +154,14 @@ using JsonOperations = std::map<std::string, JsonOperation, std::less<>>;
 using QueryOperations = std::map<std::string, QueryOperation, std::less<>>;
 using JsonPermissions = std::map<std::string, Permission<json::Value>, std::less<>>;
 using QueryPermissions = std::map<std::string, Permission<QueryParams>, std::less<>>;
+using RestPermissions =
+    std::map<std::string, Permission<RestRequest>, std::less<>>;  // by operation
 
 struct RestRoute {
   std::string method;         // "POST"
   std::string path_template;  // "/2015-03-31/functions/{FunctionName}/invocations"
   std::string operation;      // "Invoke"
   RestOperation handler;
-  std::optional<Permission<RestRequest>> permission;
 };
 
 struct RouterOptions {
@@ -189,7 +190,8 @@ class Router {
   void add_query_service(std::string service, std::string xmlns, QueryOperations operations,
                          QueryPermissions permissions = {});
   // Throws std::invalid_argument for a malformed path template (a programming error).
-  void add_rest_json_service(std::string service, std::vector<RestRoute> routes);
+  void add_rest_json_service(std::string service, std::vector<RestRoute> routes,
+                             RestPermissions permissions = {});
 
   // identify_request, plus what registration knows: X-Amz-Target prefixes of registered JSON
   // services and the REST operation whose template matches.
