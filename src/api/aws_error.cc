@@ -14,7 +14,9 @@ std::string_view coral_namespace(std::string_view type) {
   }
   if (type == "SerializationException" || type == "UnknownOperationException" ||
       type == "InternalFailure" || type == "AccessDeniedException" ||
-      type == "UnrecognizedClientException" || type == "ThrottlingException") {
+      type == "UnrecognizedClientException" || type == "ThrottlingException" ||
+      type == "InvalidSignatureException" || type == "IncompleteSignatureException" ||
+      type == "MissingAuthenticationTokenException" || type == "ExpiredTokenException") {
     return "com.amazon.coral.service";
   }
   return {};

@@ -161,7 +161,8 @@ RouteInfo identify_request(const HttpRequest& request, std::string_view default_
 Router::Router(RouterOptions options) : options_(std::move(options)) {}
 
 void Router::add_json_service(std::string service, std::string target_prefix, JsonVersion version,
-                              JsonOperations operations, std::string error_namespace) {
+                              JsonOperations operations, std::string error_namespace,
+                              JsonPermissions permissions) {
   JsonService& entry = json_by_prefix_[target_prefix];
   entry.service = std::move(service);
   entry.target_prefix = std::move(target_prefix);
@@ -172,25 +173,104 @@ void Router::add_json_service(std::string service, std::string target_prefix, Js
   for (auto& [name, op] : operations) {
     entry.operations.insert_or_assign(name, std::move(op));
   }
+  for (auto& [name, p] : permissions) {
+    entry.permissions.insert_or_assign(name, std::move(p));
+  }
 }
 
-void Router::add_query_service(std::string service, std::string xmlns, QueryOperations operations) {
+void Router::add_query_service(std::string service, std::string xmlns, QueryOperations operations,
+                               QueryPermissions permissions) {
   QueryService& entry = query_[service];
   entry.xmlns = std::move(xmlns);
   for (auto& [name, op] : operations) {
     entry.operations.insert_or_assign(name, std::move(op));
   }
+  for (auto& [name, p] : permissions) {
+    entry.permissions.insert_or_assign(name, std::move(p));
+  }
 }
 
-void Router::add_rest_json_service(std::string service, std::vector<RestRoute> routes) {
+std::vector<std::string> Router::undeclared_operations() const {
+  std::vector<std::string> out;
+  for (const auto& [prefix, service] : json_by_prefix_) {
+    for (const auto& [name, op] : service.operations) {
+      if (service.permissions.find(name) == service.permissions.end()) {
+        out.push_back(service.service + "." + name);
+      }
+    }
+  }
+  for (const auto& [name, service] : query_) {
+    for (const auto& [op, handler] : service.operations) {
+      if (service.permissions.find(op) == service.permissions.end()) {
+        out.push_back(name + "." + op);
+      }
+    }
+  }
+  for (const auto& [name, routes] : rest_) {
+    for (const CompiledRoute& r : routes) {
+      if (!r.permission) {
+        out.push_back(name + "." + r.operation);
+      }
+    }
+  }
+  return out;
+}
+
+std::optional<AwsError> Router::authenticate(const RouteInfo& route, RequestContext& ctx) const {
+  if (options_.authenticator == nullptr) {
+    ctx.principal = root_principal(options_.account);
+    return std::nullopt;
+  }
+  Result<Principal> who = options_.authenticator->authenticate(*ctx.http, route);
+  if (!who.ok()) {
+    return std::move(who).error();
+  }
+  ctx.principal = std::move(*who);
+  ctx.access_key_id = ctx.principal.access_key_id;
+  return std::nullopt;
+}
+
+template <typename Input>
+std::optional<AwsError> Router::authorize(Protocol protocol, const Permission<Input>* permission,
+                                          const RequestContext& ctx, const Input& input) const {
+  if (options_.authorizer == nullptr) {
+    return std::nullopt;
+  }
+  if (permission == nullptr) {
+    // An operation nobody declared a permission for: only the administrator may call it, so a
+    // forgotten declaration fails closed.
+    if (ctx.principal.is_root()) {
+      return std::nullopt;
+    }
+    return access_denied(protocol, ctx.principal, ctx.service + ":" + ctx.operation, "*",
+                         Decision::ImplicitDeny);
+  }
+  if (permission->handler_decides) {
+    return std::nullopt;
+  }
+  std::string resource = permission->resource ? permission->resource(ctx, input) : "*";
+  Decision d = options_.authorizer->authorize(ctx.principal, permission->action, resource);
+  if (d == Decision::Allow) {
+    return std::nullopt;
+  }
+  return access_denied(protocol, ctx.principal, permission->action, resource, d);
+}
+
+void Router::add_rest_json_service(std::string service, std::vector<RestRoute> routes,
+                                   RestPermissions permissions) {
   std::vector<CompiledRoute>& entry = rest_[service];
   for (RestRoute& route : routes) {
     auto path = PathTemplate::compile(route.path_template);
     if (!path) {
       throw std::invalid_argument("malformed REST path template: " + route.path_template);
     }
+    std::optional<Permission<RestRequest>> permission;
+    if (auto p = permissions.find(route.operation); p != permissions.end()) {
+      permission = p->second;
+    }
     entry.push_back(CompiledRoute{std::move(route.method), std::move(*path),
-                                  std::move(route.operation), std::move(route.handler)});
+                                  std::move(route.operation), std::move(route.handler),
+                                  std::move(permission)});
   }
 }
 
@@ -288,6 +368,7 @@ void Router::dispatch(HttpRequest&& request, Responder respond) const {
   ctx.operation = info.operation;
   ctx.region = info.region;
   ctx.access_key_id = info.access_key_id;
+  ctx.account = options_.account;
   ctx.http = http;
 
   switch (info.protocol) {
@@ -299,7 +380,7 @@ void Router::dispatch(HttpRequest&& request, Responder respond) const {
                                   JsonVersion::V1_1, ctx.request_id));
         return;
       }
-      dispatch_json(it->second, std::move(ctx), std::move(respond));
+      dispatch_json(it->second, info, std::move(ctx), std::move(respond));
       return;
     }
     case Protocol::Query: {
@@ -316,7 +397,7 @@ void Router::dispatch(HttpRequest&& request, Responder respond) const {
       return;
     }
     case Protocol::RestJson:
-      dispatch_rest(std::move(ctx), std::move(respond));
+      dispatch_rest(info, std::move(ctx), std::move(respond));
       return;
     case Protocol::Unknown:
       break;
@@ -326,7 +407,7 @@ void Router::dispatch(HttpRequest&& request, Responder respond) const {
                             JsonVersion::V1_1, ctx.request_id));
 }
 
-void Router::dispatch_json(const JsonService& service, RequestContext ctx,
+void Router::dispatch_json(const JsonService& service, const RouteInfo& route, RequestContext ctx,
                            Responder respond) const {
   JsonVersion version = service.version;
   std::string error_namespace = service.error_namespace;
@@ -336,6 +417,10 @@ void Router::dispatch_json(const JsonService& service, RequestContext ctx,
     respond(result.ok() ? json_response(*result, version, request_id)
                         : render_json_error(result.error(), version, request_id, error_namespace));
   });
+  if (auto refused = authenticate(route, ctx)) {
+    reply(std::move(*refused));
+    return;
+  }
   auto op = service.operations.find(ctx.operation);
   if (op == service.operations.end()) {
     reply(unknown_operation(ctx.operation));
@@ -347,6 +432,13 @@ void Router::dispatch_json(const JsonService& service, RequestContext ctx,
     return;
   }
   try {
+    auto declared = service.permissions.find(ctx.operation);
+    if (auto denied = authorize(Protocol::Json,
+                                declared == service.permissions.end() ? nullptr : &declared->second,
+                                ctx, *body)) {
+      reply(std::move(*denied));
+      return;
+    }
     if (op->second.sync) {
       reply(op->second.sync(ctx, *body));
     } else {
@@ -371,6 +463,10 @@ void Router::dispatch_query(const QueryService& service, RouteInfo route, Reques
         respond(result.ok() ? query_response(action, xmlns, *result, request_id)
                             : render_query_error(result.error(), xmlns, request_id));
       });
+  if (auto refused = authenticate(route, ctx)) {
+    reply(std::move(*refused));
+    return;
+  }
   if (action.empty()) {
     reply(AwsError{400, "MissingAction", "Missing Action"});
     return;
@@ -383,6 +479,13 @@ void Router::dispatch_query(const QueryService& service, RouteInfo route, Reques
     return;
   }
   try {
+    auto declared = service.permissions.find(action);
+    if (auto denied = authorize(Protocol::Query,
+                                declared == service.permissions.end() ? nullptr : &declared->second,
+                                ctx, route.query_params)) {
+      reply(std::move(*denied));
+      return;
+    }
     if (op->second.sync) {
       reply(op->second.sync(ctx, route.query_params));
     } else {
@@ -397,7 +500,7 @@ void Router::dispatch_query(const QueryService& service, RouteInfo route, Reques
   }
 }
 
-void Router::dispatch_rest(RequestContext ctx, Responder respond) const {
+void Router::dispatch_rest(const RouteInfo& info, RequestContext ctx, Responder respond) const {
   std::string request_id = ctx.request_id;
   RestReply reply([respond = std::move(respond), request_id](Result<RestResponse> result) {
     if (!result.ok()) {
@@ -412,6 +515,10 @@ void Router::dispatch_rest(RequestContext ctx, Responder respond) const {
     response.set_header("x-amzn-RequestId", request_id);
     respond(std::move(response));
   });
+  if (auto refused = authenticate(info, ctx)) {
+    reply(std::move(*refused));
+    return;
+  }
   RestRequest request;
   bool path_matched = false;
   const CompiledRoute* route = match_rest(ctx.service, *ctx.http, request.labels, &path_matched);
@@ -424,6 +531,11 @@ void Router::dispatch_rest(RequestContext ctx, Responder respond) const {
   request.query = QueryParams::parse(ctx.http->query);
   request.http = ctx.http;
   try {
+    if (auto denied = authorize(Protocol::RestJson,
+                                route->permission ? &*route->permission : nullptr, ctx, request)) {
+      reply(std::move(*denied));
+      return;
+    }
     if (route->handler.sync) {
       reply(route->handler.sync(ctx, request));
     } else {

@@ -32,12 +32,14 @@
 #include <utility>
 #include <vector>
 
+#include "api/auth.h"
 #include "api/aws_error.h"
 #include "api/http/message.h"
 #include "api/protocol/json_protocol.h"
 #include "api/protocol/query_protocol.h"
 #include "api/protocol/rest.h"
 #include "common/json.h"
+#include "common/principal.h"
 
 namespace signoff::api {
 
@@ -76,7 +78,25 @@ struct RequestContext {
   std::string operation;
   std::string region;
   std::string access_key_id;
+  std::string account;  // the server's account, for the ARNs handlers build
+  // Who signed the request (the administrator when no Authenticator is configured). Services
+  // authorize with it and record it as the actor.
+  Principal principal;
   std::shared_ptr<const HttpRequest> http;
+};
+
+// What an operation needs the caller to be allowed: one IAM action on one resource, computed from
+// the decoded request. Each service file declares them in one table next to its handlers; the
+// router asks the Authorizer before the handler runs.
+template <typename Input>
+struct Permission {
+  std::string action;  // "states:StartExecution"
+  // The resource ARN the call acts on; nullptr means "*" (actions without resource types).
+  std::function<std::string(const RequestContext&, const Input&)> resource;
+  // The router asks nothing: any authenticated caller may call (sts:GetCallerIdentity), or the
+  // handler authorizes itself because the decision needs more than one policy
+  // (sts:AssumeRole checks the role's trust policy too).
+  bool handler_decides = false;
 };
 
 // Answers one request, once (later calls are ignored), from any thread.
@@ -132,6 +152,10 @@ using RestOperation = Operation<RestResponse, RestRequest>;
 
 using JsonOperations = std::map<std::string, JsonOperation, std::less<>>;
 using QueryOperations = std::map<std::string, QueryOperation, std::less<>>;
+using JsonPermissions = std::map<std::string, Permission<json::Value>, std::less<>>;
+using QueryPermissions = std::map<std::string, Permission<QueryParams>, std::less<>>;
+using RestPermissions =
+    std::map<std::string, Permission<RestRequest>, std::less<>>;  // by operation
 
 struct RestRoute {
   std::string method;         // "POST"
@@ -148,6 +172,12 @@ struct RouterOptions {
   std::string default_region = "us-east-1";
   // Where handler exceptions and other server-side failures are reported; stderr when empty.
   std::function<void(std::string_view)> log = nullptr;
+  std::string account = "000000000000";
+  // Not owned; must outlive the router. nullptr: requests are not authenticated and act as the
+  // account's administrator (unit tests of the edge).
+  const Authenticator* authenticator = nullptr;
+  // Not owned. nullptr: every authenticated request is allowed.
+  const Authorizer* authorizer = nullptr;
 };
 
 class Router {
@@ -156,17 +186,26 @@ class Router {
 
   // Registration happens before serving; dispatch() only reads. Adding to an existing service
   // merges the operations (one file per operation group may register separately).
+  // Operations without a declared Permission are answered AccessDenied for everyone but the
+  // administrator (see undeclared_operations()).
   void add_json_service(std::string service, std::string target_prefix, JsonVersion version,
-                        JsonOperations operations, std::string error_namespace = {});
-  void add_query_service(std::string service, std::string xmlns, QueryOperations operations);
+                        JsonOperations operations, std::string error_namespace = {},
+                        JsonPermissions permissions = {});
+  void add_query_service(std::string service, std::string xmlns, QueryOperations operations,
+                         QueryPermissions permissions = {});
   // Throws std::invalid_argument for a malformed path template (a programming error).
-  void add_rest_json_service(std::string service, std::vector<RestRoute> routes);
+  void add_rest_json_service(std::string service, std::vector<RestRoute> routes,
+                             RestPermissions permissions = {});
   // method "GET", path "/sns/confirm" (compared with the request's path before percent-decoding).
   void add_plain_route(std::string method, std::string path, PlainRoute route);
 
   // identify_request, plus what registration knows: X-Amz-Target prefixes of registered JSON
   // services and the REST operation whose template matches.
   RouteInfo route(const HttpRequest& request) const;
+
+  // "service.Operation" for every registered operation that declares no Permission, so the
+  // composition root can refuse to start with a gap in authorization.
+  std::vector<std::string> undeclared_operations() const;
 
   void dispatch(HttpRequest&& request, Responder respond) const;
   // A Handler for HttpServer; the router must outlive the server.
@@ -179,24 +218,33 @@ class Router {
     JsonVersion version = JsonVersion::V1_1;
     std::string error_namespace;
     JsonOperations operations;
+    JsonPermissions permissions;
   };
   struct QueryService {
     std::string xmlns;
     QueryOperations operations;
+    QueryPermissions permissions;
   };
   struct CompiledRoute {
     std::string method;
     PathTemplate path;
     std::string operation;
     RestOperation handler;
+    std::optional<Permission<RestRequest>> permission;
   };
 
   const CompiledRoute* match_rest(const std::string& service, const HttpRequest& request,
                                   PathLabels& labels, bool* path_matched) const;
-  void dispatch_json(const JsonService& service, RequestContext ctx, Responder respond) const;
+  void dispatch_json(const JsonService& service, const RouteInfo& route, RequestContext ctx,
+                     Responder respond) const;
   void dispatch_query(const QueryService& service, RouteInfo route, RequestContext ctx,
                       Responder respond) const;
-  void dispatch_rest(RequestContext ctx, Responder respond) const;
+  void dispatch_rest(const RouteInfo& route, RequestContext ctx, Responder respond) const;
+  // Sets ctx.principal, or answers why the request is refused.
+  std::optional<AwsError> authenticate(const RouteInfo& route, RequestContext& ctx) const;
+  template <typename Input>
+  std::optional<AwsError> authorize(Protocol protocol, const Permission<Input>* permission,
+                                    const RequestContext& ctx, const Input& input) const;
   void report(const RequestContext& ctx, std::string_view what) const;
 
   RouterOptions options_;

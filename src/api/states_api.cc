@@ -142,6 +142,59 @@ json::Value event_json(const store::HistoryEventRecord& r, bool include_data) {
   return e;
 }
 
+// What each operation must be allowed to do: IAM action and resource ARN, per the Step Functions
+// entry of the Service Authorization Reference. Resources are read from the request body as it
+// arrived; a missing member yields an ARN with an empty name, which no allowing policy for a real
+// resource matches, and the handler then answers its validation error to allowed callers.
+JsonPermissions states_permissions() {
+  using Body = const json::Value&;
+  auto member = [](Body body, const char* name) {
+    const json::Value* v = body.find(name);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  auto arn_in = [member](const char* name) {
+    return [member, name](const RequestContext&, Body body) {
+      return member(body, name);
+    };
+  };
+  auto named = [member](const char* type) {
+    return [member, type](const RequestContext& ctx, Body body) {
+      return "arn:aws:states:" + ctx.region + ":" + ctx.account + ":" + type + ":" +
+             member(body, "name");
+    };
+  };
+  auto perm = [](const char* action, std::function<std::string(const RequestContext&, Body)> r) {
+    return Permission<json::Value>{std::string("states:") + action, std::move(r)};
+  };
+  return {
+      {"CreateStateMachine", perm("CreateStateMachine", named("stateMachine"))},
+      {"DescribeStateMachine", perm("DescribeStateMachine", arn_in("stateMachineArn"))},
+      {"UpdateStateMachine", perm("UpdateStateMachine", arn_in("stateMachineArn"))},
+      {"DeleteStateMachine", perm("DeleteStateMachine", arn_in("stateMachineArn"))},
+      {"ListStateMachines", perm("ListStateMachines", nullptr)},
+      {"ValidateStateMachineDefinition", perm("ValidateStateMachineDefinition", nullptr)},
+      {"StartExecution", perm("StartExecution", arn_in("stateMachineArn"))},
+      {"StartSyncExecution", perm("StartSyncExecution", arn_in("stateMachineArn"))},
+      {"DescribeExecution", perm("DescribeExecution", arn_in("executionArn"))},
+      {"DescribeStateMachineForExecution",
+       perm("DescribeStateMachineForExecution", arn_in("executionArn"))},
+      {"ListExecutions", perm("ListExecutions", arn_in("stateMachineArn"))},
+      {"GetExecutionHistory", perm("GetExecutionHistory", arn_in("executionArn"))},
+      {"StopExecution", perm("StopExecution", arn_in("executionArn"))},
+      {"SendTaskSuccess", perm("SendTaskSuccess", nullptr)},
+      {"SendTaskFailure", perm("SendTaskFailure", nullptr)},
+      {"SendTaskHeartbeat", perm("SendTaskHeartbeat", nullptr)},
+      {"CreateActivity", perm("CreateActivity", named("activity"))},
+      {"DescribeActivity", perm("DescribeActivity", arn_in("activityArn"))},
+      {"DeleteActivity", perm("DeleteActivity", arn_in("activityArn"))},
+      {"ListActivities", perm("ListActivities", nullptr)},
+      {"GetActivityTask", perm("GetActivityTask", arn_in("activityArn"))},
+      {"TagResource", perm("TagResource", arn_in("resourceArn"))},
+      {"UntagResource", perm("UntagResource", arn_in("resourceArn"))},
+      {"ListTagsForResource", perm("ListTagsForResource", arn_in("resourceArn"))},
+  };
+}
+
 }  // namespace
 
 void register_states_api(Router& router, Engine& engine, BlockingPool& pool) {
@@ -741,7 +794,7 @@ void register_states_api(Router& router, Engine& engine, BlockingPool& pool) {
                   }));
 
   router.add_json_service("states", "AWSStepFunctions", JsonVersion::V1_0, std::move(ops),
-                          "com.amazonaws.swf.service.v2.model");
+                          "com.amazonaws.swf.service.v2.model", states_permissions());
 }
 
 }  // namespace signoff::api

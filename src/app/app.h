@@ -18,7 +18,10 @@ struct AppOptions {
   std::string account = "000000000000";
   std::string region = "us-east-1";
   bool insecure_open = false;  // every request acts as the account's administrator
-  unsigned io_threads = 0;     // 0: one per core
+  // An AWS shared-credentials file whose [signoff] profile becomes the administrator's key;
+  // "" to create one on first start (written to DATA/credentials).
+  std::string admin_credentials_file;
+  unsigned io_threads = 0;  // 0: one per core
   // SNS: the base of the links in its messages ("" → http://address:port), the SMTP relay for
   // e-mail subscriptions ("" → none: mail deliveries fail with a log line saying so), and the
   // sender, "Display Name <address>" or a bare address ("" → AWS's "AWS Notifications").
@@ -44,6 +47,7 @@ class App {
 
  private:
   struct Impl;
+  static void start_identity(Impl& m);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -54,6 +54,12 @@ int serve(const ServeArgs& args) {
     std::fprintf(stderr,
                  "signoff: WARNING: --insecure-open: signatures are not checked and every request "
                  "acts as the account's administrator. For tests and local development only.\n");
+  } else {
+    std::fprintf(stderr,
+                 "signoff: requests must be signed (SigV4) with this account's credentials; the "
+                 "administrator's are in profile \"signoff\" of %s/credentials unless "
+                 "--admin-credentials was given\n",
+                 args.options.data_dir.c_str());
   }
   std::fprintf(stderr, "signoff: listening on http://%s:%u (data in %s)\n",
                args.options.address.c_str(), static_cast<unsigned>(app.port()),
@@ -85,7 +91,12 @@ const CommandRegistration kRegistration(Parent::Root, [](CLI::App& parent) {
   cmd->add_flag("--forbid-self-approval", args->options.forbid_self_approval,
                 "Nobody may approve an SSM automation they started (beyond AWS)");
   cmd->add_flag("--insecure-open", args->options.insecure_open,
-                "Do not check signatures; every request acts as the administrator");
+                "Do not check signatures; every request acts as the administrator (tests and "
+                "local development only)");
+  cmd->add_option("--admin-credentials", args->options.admin_credentials_file,
+                  "AWS shared-credentials file whose [signoff] profile is the administrator's "
+                  "key (default: create one on first start in DATA/credentials)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--public-url", args->options.public_url,
                   "Base URL of the links in SNS messages (default: the listening address)");
   cmd->add_option("--smtp-url", args->options.smtp_url,
