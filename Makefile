@@ -37,7 +37,7 @@ build-asan: deps
 DATA ?= ./signoff-data
 PORT ?= 8765
 run: build
-	./build/release/signoff serve --data $(DATA) --port $(PORT) --insecure-open
+	./build/release/signoff serve --data $(DATA) --port $(PORT)
 
 test-release: build
 	ctest --preset release -j $(JOBS)
