@@ -91,7 +91,7 @@ HttpResponse html(int status, std::string body) {
 void register_links(Router& router, NotifyService& sns, BlockingPool& pool) {
   router.add_plain_route(
       "GET", "/sns/confirm", [&sns, &pool](std::shared_ptr<const HttpRequest> http, Responder r) {
-        pool.run([&sns, http, r] {
+        pool.post([&sns, http, r] {
           QueryParams q = QueryParams::parse(http->query);
           signoff::Result<std::string> arn =
               sns.confirm_link(q.get_or("TopicArn"), q.get_or("Token"));
@@ -106,7 +106,7 @@ void register_links(Router& router, NotifyService& sns, BlockingPool& pool) {
   router.add_plain_route(
       "GET", "/sns/unsubscribe",
       [&sns, &pool](std::shared_ptr<const HttpRequest> http, Responder r) {
-        pool.run([&sns, http, r] {
+        pool.post([&sns, http, r] {
           QueryParams q = QueryParams::parse(http->query);
           std::string arn = q.get_or("SubscriptionArn");
           signoff::Result<notify::Subscription> s =
