@@ -8,6 +8,7 @@
 
 #include "jsonata/evaluator.h"
 #include "jsonata/format.h"
+#include "jsonata/stack.h"
 
 namespace signoff::jsonata {
 
@@ -41,6 +42,7 @@ std::optional<bool> to_boolean(const Val& v) {
     case Type::Object:
       return v.object_size() > 0;
     case Type::Array: {
+      check_stack();
       size_t n = v.size();
       if (n == 0)
         return false;
@@ -1019,6 +1021,7 @@ Val fn_zip(Evaluator&, Args& a, const Val&, const Env&) {
 // ---- objects ----
 
 void keys_into(const Val& v, std::vector<std::string>& out) {
+  check_stack();
   if (v.is_array()) {
     for (size_t i = 0; i < v.size(); ++i)
       keys_into(v.at(i), out);
@@ -1040,6 +1043,7 @@ Val fn_keys(Evaluator&, Args& a, const Val&, const Env&) {
 }
 
 Val lookup_fn(const Val& input, std::string_view key) {
+  check_stack();
   if (input.is_array()) {
     std::vector<Val> out;
     for (size_t i = 0; i < input.size(); ++i) {
@@ -1065,6 +1069,7 @@ Val fn_lookup(Evaluator&, Args& a, const Val&, const Env&) {
 }
 
 Val spread(const Val& v) {
+  check_stack();
   if (v.is_array()) {
     Val result = Val::sequence();
     for (size_t i = 0; i < v.size(); ++i)
@@ -1411,6 +1416,7 @@ Val fn_decode_url(Evaluator&, Args& a, const Val&, const Env&) {
 // ---- misc ----
 
 Val deep_copy(const Val& v) {
+  check_stack();
   if (v.is_array()) {
     std::vector<Val> out;
     for (size_t i = 0; i < v.size(); ++i)
