@@ -689,6 +689,33 @@ std::string expand_replacement(std::string_view rep, const MatchObj& m) {
   return out;
 }
 
+// $replace with a regex literal and a plain replacement string (no $n references): searched and
+// spliced in byte offsets, building neither match objects nor a UTF-32 copy of the subject, which
+// were most of the cost of the general path. Same rules: a zero-length match after the first is
+// D1004.
+Val replace_literal(const Function& f, const Val& s, std::string_view rep, double limit) {
+  std::string_view str = s.as_string();
+  RegexMatch m;
+  if (!f.regex->search(str, 0, m))
+    return s;
+  std::string result;
+  result.reserve(str.size() + rep.size());
+  size_t position = 0;
+  double count = 0;
+  while (true) {
+    result.append(str.substr(position, m.start - position));
+    result.append(rep);
+    position = m.end;
+    ++count;
+    if (count >= limit || position >= str.size() || !f.regex->search(str, position, m))
+      break;
+    if (m.start == m.end)
+      throw JError("D1004", Val::string(f.regex_source));
+  }
+  result.append(str.substr(std::min(position, str.size())));
+  return Val::string(result);
+}
+
 Val fn_replace(Evaluator& ev, Args& a, const Val&, const Env& env) {
   const Val& s = arg(a, 0);
   if (s.is_undefined())
@@ -720,6 +747,10 @@ Val fn_replace(Evaluator& ev, Args& a, const Val&, const Env& env) {
     }
     result += str.substr(position);
     return Val::string(result);
+  }
+  if (Function* f = pattern.fn(); f != nullptr && f->kind == FnKind::Regex && rep.is_string() &&
+                                  rep.as_string().find('$') == std::string_view::npos) {
+    return replace_literal(*f, s, rep.as_string(), limit);
   }
   std::u32string u = utf8_to_u32(str);
   auto m = first_match(ev, pattern, s, env);
