@@ -86,8 +86,6 @@ const CommandRegistration kRegistration(Parent::Root, [](CLI::App& parent) {
       ->capture_default_str();
   cmd->add_option("--region", args->options.region, "Region when a request names none")
       ->capture_default_str();
-  cmd->add_option("--public-url", args->options.public_url,
-                  "Base URL of links in approval notifications (default http://ADDRESS:PORT)");
   cmd->add_flag("--forbid-self-approval", args->options.forbid_self_approval,
                 "Nobody may approve an SSM automation they started (beyond AWS)");
   cmd->add_flag("--insecure-open", args->options.insecure_open,
@@ -98,7 +96,8 @@ const CommandRegistration kRegistration(Parent::Root, [](CLI::App& parent) {
                   "key (default: create one on first start in DATA/credentials)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--public-url", args->options.public_url,
-                  "Base URL of the links in SNS messages (default: the listening address)");
+                  "Base URL of the links in SNS messages and approval notifications (default: "
+                  "the listening address)");
   cmd->add_option("--smtp-url", args->options.smtp_url,
                   "SMTP relay for SNS e-mail: smtp://[user:pass@]host:port[?starttls=required] "
                   "or smtps://...");
