@@ -219,3 +219,125 @@ def test_seed_template_validates(aws):
     keys = [p["ParameterKey"] for p in r["Parameters"]]
     assert "SsmApprovers" in keys and "EventRuleForAutomationResultState" in keys
     assert r["Capabilities"] == ["CAPABILITY_NAMED_IAM"]
+
+
+# ---- the seed template and the service-backed providers ----
+
+SEED_PARAMS = ["SsmApprovers=arn:aws:iam::000000000000:role/approvers",
+               "EmailForNotification=approver@example.test"]
+
+
+def test_seed_template_deploys_and_deletes(aws, server):
+    if not os.path.exists(SEED):
+        pytest.skip("seed template not present")
+    name = "seed-" + aws.version
+    _raw_cli(aws)("cloudformation", "deploy", "--template-file", SEED, "--stack-name", name,
+                  "--capabilities", "CAPABILITY_NAMED_IAM", "--parameter-overrides", *SEED_PARAMS)
+    stack = aws("cloudformation", "describe-stacks", "--stack-name", name)["Stacks"][0]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+    resources = aws("cloudformation", "list-stack-resources", "--stack-name", name)[
+        "StackResourceSummaries"]
+    assert len(resources) == 12
+    assert {r["ResourceStatus"] for r in resources} == {"CREATE_COMPLETE"}
+    physical = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources}
+    acct, region = "000000000000", "us-east-1"
+
+    example = json.loads(outputs(stack)["StepFunctionsInputExample"])
+    assert example == {
+        "region": region,
+        "ssm_automation_assume_role": "arn:aws:iam::%s:role/SsmAutomationAssumeRole-%s" % (
+            acct, region),
+        "ssm_doc_name": "SsmDocumentForApprovalAction",
+        "ssm_description": "Automation Approval Action For AWS Step Functions.",
+        "ssm_notification_arn": "arn:aws:sns:%s:%s:AutomationApprovalNotification" % (
+            region, acct),
+        "ssm_approvers": "arn:aws:iam::000000000000:role/approvers",
+        "ssm_min_required_approvals": "1",
+        "confirmation_url": "https://hidekazu-konishi.com/",
+        "confirmation_file": "index.html",
+    }
+    assert outputs(stack)["Region"] == region
+
+    # IAM: the roles, their inline policies and the AWS managed policy from the catalog.
+    role = aws("iam", "get-role", "--role-name", "SsmAutomationAssumeRole-" + region)["Role"]
+    assert role["MaxSessionDuration"] == 43200 and role["Path"] == "/"
+    assert "ssm.amazonaws.com" in role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"][
+        "Service"]
+    assert aws("iam", "list-role-policies", "--role-name", role["RoleName"])["PolicyNames"] == [
+        "IAMPolicy-AdditionalPolicyForAutomationRole-" + region]
+    attached = aws("iam", "list-attached-role-policies", "--role-name", role["RoleName"])
+    assert [p["PolicyArn"] for p in attached["AttachedPolicies"]] == [
+        "arn:aws:iam::aws:policy/service-role/AmazonSSMAutomationRole"]
+    sfn_role = "IAMRole-StepFunctionsWithSsmAutomationApproval-" + region
+    assert sorted(aws("iam", "list-role-policies", "--role-name", sfn_role)["PolicyNames"]) == [
+        "CloudWatchLogsDeliveryFullAccessPolicy",
+        "IAMPolicy-StepFunctionsWithSsmAutomationApproval-" + region, "XRayAccessPolicy"]
+    for r in ("IAMRole-LambdaForReceivingAutomationResult-", "EventRuleForAutomationResultRole-"):
+        aws("iam", "get-role", "--role-name", r + region)
+
+    # Lambda: both functions as configured, the permission for the rule.
+    fn = aws("lambda", "get-function-configuration", "--function-name",
+             "LambdaForSsmStartAutomationExecution")
+    assert (fn["Runtime"], fn["Handler"], fn["MemorySize"], fn["Timeout"]) == (
+        "python3.9", "index.lambda_handler", 10240, 900)
+    assert fn["Role"] == example["ssm_automation_assume_role"]
+    receiver = aws("lambda", "get-function-configuration", "--function-name",
+                   "AutomationResultReceivedByLambda")
+    policy = json.loads(aws("lambda", "get-policy", "--function-name",
+                            "AutomationResultReceivedByLambda")["Policy"])
+    [statement] = policy["Statement"]
+    assert statement["Sid"] == physical["LambdaForReceivingAutomationResultPermission"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    rule_arn = "arn:aws:events:%s:%s:rule/EventRuleForAutomationResult" % (region, acct)
+    assert statement["Condition"]["ArnLike"]["AWS:SourceArn"] == rule_arn
+
+    # EventBridge: the rule, its pattern and its target.
+    rule = aws("events", "describe-rule", "--name", "EventRuleForAutomationResult")
+    assert rule["Arn"] == rule_arn and rule["State"] == "ENABLED"
+    assert json.loads(rule["EventPattern"])["detail"] == {
+        "Definition": ["SsmDocumentForApprovalAction"], "Status": ["Success", "Failed"],
+        "Action": ["aws:approve"]}
+    targets = aws("events", "list-targets-by-rule", "--rule", "EventRuleForAutomationResult")
+    assert targets["Targets"] == [{"Id": "EventRuleForAutomationResultTarget",
+                                   "Arn": receiver["FunctionArn"]}]
+
+    # SSM: the document, in YAML, version name 1.
+    doc = aws("ssm", "describe-document", "--name", "SsmDocumentForApprovalAction")["Document"]
+    assert (doc["DocumentType"], doc["DocumentFormat"], doc["VersionName"]) == (
+        "Automation", "YAML", "1")
+    assert "Approvers" in [p["Name"] for p in doc["Parameters"]]
+
+    # SNS: the topic and its email subscription, pending confirmation.
+    topic = example["ssm_notification_arn"]
+    attrs = aws("sns", "get-topic-attributes", "--topic-arn", topic)["Attributes"]
+    assert attrs["DisplayName"] == "AutomationApprovalNotification"
+    assert attrs["SubscriptionsPending"] == "1"
+    [sub] = aws("sns", "list-subscriptions-by-topic", "--topic-arn", topic)["Subscriptions"]
+    assert (sub["Protocol"], sub["Endpoint"], sub["SubscriptionArn"]) == (
+        "email", "approver@example.test", "PendingConfirmation")
+
+    # Logs and Step Functions: the state machine logs to the group's ARN.
+    group = "/aws/vendedlogs/states/Logs-StepFunctionsWithSsmAutomationApproval"
+    groups = aws("logs", "describe-log-groups", "--log-group-name-prefix", group)["logGroups"]
+    assert [g["logGroupName"] for g in groups] == [group]
+    machine = aws("stepfunctions", "describe-state-machine", "--state-machine-arn",
+                  physical["StepFunctionsWithSsmAutomationApproval"])
+    assert machine["roleArn"].endswith(":role/" + sfn_role)
+    assert machine["loggingConfiguration"]["destinations"][0]["cloudWatchLogsLogGroup"][
+        "logGroupArn"] == groups[0]["arn"]
+    definition = json.loads(machine["definition"])
+    assert definition["States"]["InvokeLambdaForSsmStartAutomationExecution"]["Parameters"][
+        "FunctionName"] == fn["FunctionArn"] + ":$LATEST"
+
+    # Deletion removes every resource from its service.
+    aws("cloudformation", "delete-stack", "--stack-name", name)
+    aws("cloudformation", "wait", "stack-delete-complete", "--stack-name", name)
+    assert aws("iam", "list-roles")["Roles"] == []
+    assert aws("lambda", "list-functions")["Functions"] == []
+    assert aws("events", "list-rules")["Rules"] == []
+    aws("ssm", "describe-document", "--name", "SsmDocumentForApprovalAction",
+        expect_error="InvalidDocument")
+    assert aws("sns", "list-topics")["Topics"] == []
+    assert aws("sns", "list-subscriptions")["Subscriptions"] == []
+    assert aws("logs", "describe-log-groups")["logGroups"] == []
+    assert aws("stepfunctions", "list-state-machines")["stateMachines"] == []
