@@ -14,6 +14,9 @@ void add_providers(deploy::Service& s, const DeployTargets& t) {
   }
   if (t.identity) {
     s.add_provider("AWS::IAM::Role", deploy::iam_role_provider(*t.identity));
+    s.add_provider("AWS::IAM::User", deploy::iam_user_provider(*t.identity));
+    s.add_provider("AWS::IAM::Policy", deploy::iam_policy_provider(*t.identity));
+    s.add_provider("AWS::IAM::ManagedPolicy", deploy::iam_managed_policy_provider(*t.identity));
   }
   if (t.functions) {
     s.add_provider("AWS::Lambda::Function", deploy::lambda_function_provider(*t.functions));
@@ -21,12 +24,14 @@ void add_providers(deploy::Service& s, const DeployTargets& t) {
   }
   if (t.events) {
     s.add_provider("AWS::Events::Rule", deploy::events_rule_provider(*t.events));
+    s.add_provider("AWS::Events::EventBus", deploy::event_bus_provider(*t.events));
   }
   if (t.automation) {
     s.add_provider("AWS::SSM::Document", deploy::ssm_document_provider(*t.automation));
   }
   if (t.notify) {
     s.add_provider("AWS::SNS::Topic", deploy::sns_topic_provider(*t.notify));
+    s.add_provider("AWS::SNS::Subscription", deploy::sns_subscription_provider(*t.notify));
   }
   if (t.logs) {
     s.add_provider("AWS::Logs::LogGroup", deploy::log_group_provider(*t.logs));
