@@ -564,3 +564,111 @@ Resources:
     assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["DisplayName"] == "first"
     cfn.delete_stack(StackName="undo")
     cfn.get_waiter("stack_delete_complete").wait(StackName="undo", WaiterConfig={"Delay": 1})
+
+
+MORE = """
+Parameters:
+  Action: {Type: String, Default: 'logs:GetLogEvents'}
+  Color: {Type: String, Default: red}
+  AttachToUser: {Type: String, Default: 'no', AllowedValues: ['yes', 'no']}
+Conditions:
+  ToUser: !Equals [!Ref AttachToUser, 'yes']
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: more-role
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: 'sts:AssumeRole'}]
+  User:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: more-user
+      Policies:
+        - PolicyName: own
+          PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 'sns:Publish', Resource: '*'}]}
+  Inline:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: shared
+      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: !Ref Action, Resource: '*'}]}
+      Roles: [!Ref Role]
+      Users: [!Ref User]
+  Managed:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: more-managed
+      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 'states:*', Resource: '*'}]}
+      Roles: [!Ref Role]
+      Users: !If [ToUser, [!Ref User], !Ref 'AWS::NoValue']
+  Bus:
+    Type: AWS::Events::EventBus
+    Properties: {Name: more-bus}
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties: {TopicName: more-topic}
+  Rule:
+    Type: AWS::Events::Rule
+    Properties:
+      Name: on-bus
+      EventBusName: !Ref Bus
+      EventPattern: {source: [more]}
+      Targets: [{Id: topic, Arn: !Ref Topic, InputPath: '$.detail'}]
+  Sub:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: !Ref Topic
+      Protocol: email
+      Endpoint: more@example.test
+      FilterPolicy: {color: [!Ref Color]}
+Outputs:
+  RuleRef: {Value: !Ref Rule}
+  BusArn: {Value: !GetAtt Bus.Arn}
+  ManagedRef: {Value: !Ref Managed}
+  SubRef: {Value: !Ref Sub}
+  UserArn: {Value: !GetAtt User.Arn}
+"""
+
+
+def test_more_providers_users_policies_buses_subscriptions(server):
+    cfn, iam = boto3_client(server, "cloudformation"), boto3_client(server, "iam")
+    events, sns = boto3_client(server, "events"), boto3_client(server, "sns")
+    kw = dict(StackName="more", TemplateBody=MORE, Capabilities=["CAPABILITY_NAMED_IAM"])
+    cfn.create_stack(**kw)
+    cfn.get_waiter("stack_create_complete").wait(StackName="more", WaiterConfig={"Delay": 1})
+    out = outputs(cfn.describe_stacks(StackName="more")["Stacks"][0])
+    assert out["RuleRef"] == "more-bus|on-bus"
+    assert out["BusArn"] == "arn:aws:events:us-east-1:000000000000:event-bus/more-bus"
+    assert out["ManagedRef"] == "arn:aws:iam::000000000000:policy/more-managed"
+    assert out["UserArn"] == "arn:aws:iam::000000000000:user/more-user"
+    assert out["SubRef"].startswith("arn:aws:sns:us-east-1:000000000000:more-topic:")
+    assert iam.list_role_policies(RoleName="more-role")["PolicyNames"] == ["shared"]
+    assert sorted(iam.list_user_policies(UserName="more-user")["PolicyNames"]) == ["own", "shared"]
+    assert [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName="more-role")[
+        "AttachedPolicies"]] == [out["ManagedRef"]]
+    [target] = events.list_targets_by_rule(Rule="on-bus", EventBusName="more-bus")["Targets"]
+    assert target["InputPath"] == "$.detail"
+    attrs = sns.get_subscription_attributes(SubscriptionArn=out["SubRef"])["Attributes"]
+    assert json.loads(attrs["FilterPolicy"]) == {"color": ["red"]}
+
+    # In place: the inline policy's document, the managed policy's attachments, the filter.
+    cfn.update_stack(Parameters=[{"ParameterKey": "Action", "ParameterValue": "logs:*"},
+                                 {"ParameterKey": "Color", "ParameterValue": "blue"},
+                                 {"ParameterKey": "AttachToUser", "ParameterValue": "yes"}], **kw)
+    cfn.get_waiter("stack_update_complete").wait(StackName="more", WaiterConfig={"Delay": 1})
+    assert cfn.describe_stacks(StackName="more")["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
+    doc = iam.get_role_policy(RoleName="more-role", PolicyName="shared")["PolicyDocument"]
+    assert doc["Statement"][0]["Action"] == "logs:*"
+    assert [p["PolicyArn"] for p in iam.list_attached_user_policies(UserName="more-user")[
+        "AttachedPolicies"]] == [out["ManagedRef"]]
+    attrs = sns.get_subscription_attributes(SubscriptionArn=out["SubRef"])["Attributes"]
+    assert json.loads(attrs["FilterPolicy"]) == {"color": ["blue"]}
+
+    cfn.delete_stack(StackName="more")
+    cfn.get_waiter("stack_delete_complete").wait(StackName="more", WaiterConfig={"Delay": 1})
+    assert iam.list_roles()["Roles"] == [] and iam.list_users()["Users"] == []
+    assert [b["Name"] for b in events.list_event_buses()["EventBuses"]] == ["default"]
+    assert sns.list_topics()["Topics"] == [] and sns.list_subscriptions()["Subscriptions"] == []
+    import botocore.exceptions
+    with pytest.raises(botocore.exceptions.ClientError):
+        iam.get_policy(PolicyArn=out["ManagedRef"])
