@@ -209,8 +209,11 @@ void App::start() {
                         [account = m.options.account](const api::RequestContext& ctx) {
                           return principal_of(ctx, account);
                         });
-  m.deploy = start_deploy(*m.store, m.clock, *m.engine, *m.router, *m.blocking, m.options.account,
-                          m.options.region);
+  m.deploy =
+      start_deploy(*m.store, m.clock,
+                   DeployTargets{m.engine.get(), m.identity.get(), m.functions.get(),
+                                 m.events.get(), m.automation.get(), m.notify.get(), m.logs.get()},
+                   *m.router, *m.blocking, m.options.account, m.options.region);
   api::register_iam_api(*m.router, *m.identity);
   api::register_sts_api(*m.router, *m.identity);
   std::vector<std::string> undeclared = m.router->undeclared_operations();
