@@ -114,10 +114,19 @@ void kill_child(const Child& c) {
   }
 }
 
-int reap_child(Child& c) {
+int reap_child(Child& c, int* peak_mb) {
   int status = 0;
+  if (peak_mb != nullptr) {
+    *peak_mb = 0;
+  }
   if (c.pid > 0) {
-    while (::waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
+    // wait4: once reaped, /proc no longer tells the peak; the rusage does (ru_maxrss in KB).
+    rusage usage{};
+    pid_t got = -1;
+    while ((got = ::wait4(c.pid, &status, 0, &usage)) < 0 && errno == EINTR) {
+    }
+    if (got == c.pid && peak_mb != nullptr) {
+      *peak_mb = static_cast<int>((usage.ru_maxrss + 1023) / 1024);
     }
     // Grandchildren left in the group go too.
     ::kill(-c.pid, SIGKILL);

@@ -31,8 +31,8 @@ Result<Child> spawn_child(const SpawnSpec& spec);
 // SIGKILL to the child's process group.
 void kill_child(const Child& c);
 // Waits for the child (after it exited or was killed) and closes the descriptors. Returns the
-// wait status.
-int reap_child(Child& c);
+// wait status; *peak_mb (when given) gets its peak resident memory, 0 when unknown.
+int reap_child(Child& c, int* peak_mb = nullptr);
 // "exit status 1" / "signal: killed", as Lambda words a runtime's end.
 std::string describe_exit(int wait_status);
 // Peak resident memory in MB (VmHWM), 0 when unknown.

@@ -45,6 +45,7 @@ struct FunctionsService::Impl {
   };
   std::map<std::string, PoolEntry> pools;  // by qualified function ARN
   bool stopped = false;
+  bool runtime_written = false;  // under pools_mu
 
   Impl(store::Store& s, const Clock& c, FunctionsOptions o, FunctionsPorts p)
       : store(s),
@@ -64,6 +65,9 @@ struct FunctionsService::Impl {
   Result<LoadedFunction> load(const FunctionRef& ref) const;
   Result<ResolvedTarget> resolve(const FunctionRef& ref) const;
   void retire_pools(const std::string& unqualified_arn);
+  // The bootstraps in runtime_dir, written before the first worker spawns (whatever the order
+  // in which the server starts listening and start() runs). Call with pools_mu held.
+  Result<Unit> ensure_runtime_locked();
   std::shared_ptr<Pool> pool_for(const ResolvedTarget& t);
   void run(const ResolvedTarget& t, const std::string& payload, bool log_tail, InvokeCallback done);
   std::vector<std::string> environment(const ResolvedTarget& t, const std::string& task_root,

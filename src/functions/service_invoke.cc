@@ -1,5 +1,6 @@
 // Invocations: from a resolved configuration to a warm pool, the environment AWS gives a
 // function, and Event invocations kept as jobs until they ran (at least once, as AWS's queue).
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -23,24 +24,58 @@ int64_t num(const json::Value& v, std::string_view key, int64_t fallback) {
   return m != nullptr && m->is_number() ? static_cast<int64_t>(m->as_double()) : fallback;
 }
 
-void write_file(const std::string& path, std::string_view text) {
+Result<Unit> write_file(const std::string& path, std::string_view text) {
   std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    if (!out) {
+      return make_error("ServiceException", "cannot write " + tmp, 500);
+    }
   }
-  std::filesystem::rename(tmp, path);
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    return make_error("ServiceException", "cannot write " + path + ": " + ec.message(), 500);
+  }
+  return Unit{};
 }
 
 constexpr size_t kTailBytes = 4096;
 
 }  // namespace
 
+Result<Unit> FunctionsService::Impl::ensure_runtime_locked() {
+  std::error_code ec;
+  if (runtime_written && std::filesystem::exists(runtime_dir + "/bootstrap.py", ec) &&
+      std::filesystem::exists(runtime_dir + "/bootstrap.js", ec)) {
+    return Unit{};
+  }
+  std::filesystem::create_directories(runtime_dir, ec);
+  if (ec) {
+    return make_error("ServiceException", "cannot create " + runtime_dir + ": " + ec.message(),
+                      500);
+  }
+  if (auto w = write_file(runtime_dir + "/bootstrap.py", kPythonBootstrap); !w.ok()) {
+    return w.error();
+  }
+  if (auto w = write_file(runtime_dir + "/bootstrap.js", kNodeBootstrap); !w.ok()) {
+    return w.error();
+  }
+  runtime_written = true;
+  return Unit{};
+}
+
 void FunctionsService::start() {
   Impl& m = *impl_;
-  std::filesystem::create_directories(m.runtime_dir);
-  write_file(m.runtime_dir + "/bootstrap.py", kPythonBootstrap);
-  write_file(m.runtime_dir + "/bootstrap.js", kNodeBootstrap);
+  {
+    // Also done before each first spawn: the server may take invocations before start() runs.
+    std::lock_guard lock(m.pools_mu);
+    if (auto w = m.ensure_runtime_locked(); !w.ok()) {
+      std::fprintf(stderr, "signoff: functions: %s\n", w.error().message.c_str());
+    }
+  }
   // Event invocations accepted before a restart and not yet run.
   for (const store::JobRecord& job : m.store.jobs_by_kind(kAsyncJobKind)) {
     auto p = json::parse(job.payload);
@@ -169,6 +204,9 @@ std::shared_ptr<Pool> FunctionsService::Impl::pool_for(const ResolvedTarget& t) 
     }
     auto root = code.task_root(t.code_hex);
     if (!root.ok()) {
+      return nullptr;
+    }
+    if (!ensure_runtime_locked().ok()) {
       return nullptr;
     }
     std::string region = arn.substr(15, arn.find(':', 15) - 15);

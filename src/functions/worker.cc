@@ -144,10 +144,11 @@ bool Worker::alive() const {
 }
 
 void Worker::emit(std::string message) {
-  if (current_ && started_) {
-    current_log_ += message;
-    if (current_log_.size() > 2 * kKeptLog) {
-      current_log_.erase(0, current_log_.size() - kKeptLog);
+  std::string* kept = current_ && started_ ? &current_log_ : init_log_open_ ? &init_log_ : nullptr;
+  if (kept != nullptr) {
+    *kept += message;
+    if (kept->size() > 2 * kKeptLog) {
+      kept->erase(0, kept->size() - kKeptLog);
     }
   }
   pending_lines_.push_back(LogLine{clock_.now_ms(), std::move(message)});
@@ -195,13 +196,24 @@ void Worker::flush_lines() {
   pending_lines_.clear();
 }
 
-void Worker::begin_current() {
-  // START is printed when the runtime receives the event, i.e. after initialization.
+void Worker::print_start() {
   started_ = true;
   current_start_us_ = steady_us();
-  deadline_ms_ = clock_.now_ms() + spec_.timeout_ms;
   current_log_.clear();
+  if (!initialized_ && init_log_open_) {
+    // An init that failed is part of the invocation that waited for it: its tail shows what the
+    // runtime said before dying (a healthy init's output is in the stream only).
+    current_log_ = std::move(init_log_);
+    init_log_.clear();
+    init_log_open_ = false;
+  }
   emit("START RequestId: " + current_->first.request_id + " Version: " + spec_.version + "\n");
+}
+
+void Worker::begin_current() {
+  // START is printed when the runtime receives the event, i.e. after initialization.
+  print_start();
+  deadline_ms_ = clock_.now_ms() + spec_.timeout_ms;
   Invocation inv = current_->first;
   inv.deadline_ms = deadline_ms_;
   session_->assign(std::move(inv));
@@ -210,11 +222,11 @@ void Worker::begin_current() {
 std::string Worker::report_line(bool timed_out, int64_t duration_us) {
   double ms = static_cast<double>(duration_us) / 1000.0;
   int64_t billed = (duration_us + 999) / 1000;
-  std::string line = "REPORT RequestId: " + current_->first.request_id +
-                     "\tDuration: " + two_decimals(ms) +
-                     " ms\tBilled Duration: " + std::to_string(billed < 1 ? 1 : billed) +
-                     " ms\tMemory Size: " + std::to_string(spec_.memory_mb) +
-                     " MB\tMax Memory Used: " + std::to_string(peak_memory_mb(child_.pid)) + " MB";
+  std::string line =
+      "REPORT RequestId: " + current_->first.request_id + "\tDuration: " + two_decimals(ms) +
+      " ms\tBilled Duration: " + std::to_string(billed < 1 ? 1 : billed) +
+      " ms\tMemory Size: " + std::to_string(spec_.memory_mb) + " MB\tMax Memory Used: " +
+      std::to_string(child_.pid > 0 ? peak_memory_mb(child_.pid) : exit_peak_mb_) + " MB";
   if (!init_reported_ && init_us_ >= 0) {
     line += "\tInit Duration: " + two_decimals(static_cast<double>(init_us_) / 1000.0) + " ms";
     init_reported_ = true;
@@ -230,9 +242,7 @@ void Worker::finish(InvokeOutcome outcome, bool dead) {
     return;
   }
   if (!started_) {
-    started_ = true;
-    current_start_us_ = steady_us();
-    emit("START RequestId: " + current_->first.request_id + " Version: " + spec_.version + "\n");
+    print_start();
   }
   int64_t duration = steady_us() - current_start_us_;
   emit("END RequestId: " + current_->first.request_id + "\n");
@@ -297,6 +307,8 @@ void Worker::supervise() {
     if (polled && !initialized_) {
       initialized_ = true;
       init_us_ = steady_us() - spawn_us_;
+      init_log_open_ = false;
+      init_log_.clear();
     }
     if (current_ && !started_ && initialized_) {
       begin_current();
@@ -367,13 +379,18 @@ void Worker::supervise() {
     flush_lines();
   }
   session_->close();
-  int status = reap_child(child_);
-  // Whatever the runtime wrote last.
+  // Whatever the runtime wrote last (its last words on stderr before dying, a Python
+  // interpreter's "can't open file"…) reaches the log before the error is reported.
+  drain(child_.out, out_partial_);
+  drain(child_.err, err_partial_);
+  int status = reap_child(child_, &exit_peak_mb_);
   if (!out_partial_.empty()) {
     emit(out_partial_ + "\n");
+    out_partial_.clear();
   }
   if (!err_partial_.empty()) {
     emit(err_partial_ + "\n");
+    err_partial_.clear();
   }
   {
     std::lock_guard lock(mu_);
@@ -385,6 +402,14 @@ void Worker::supervise() {
   }
   if (current_) {
     std::string id = current_->first.request_id;
+    if (!initialized_) {
+      emit("INIT_REPORT Init Duration: " +
+           two_decimals(static_cast<double>(steady_us() - spawn_us_) / 1000.0) +
+           " ms\tPhase: init\tStatus: error\tError Type: Runtime.ExitError\n");
+    }
+    if (!started_) {
+      print_start();
+    }
     std::string msg =
         "RequestId: " + id + " Error: Runtime exited with error: " + describe_exit(status);
     emit(msg + "\n");

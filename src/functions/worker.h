@@ -69,6 +69,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
   void drain(int fd, std::string& partial);
   void flush_lines();
   void begin_current();
+  void print_start();
   void finish(InvokeOutcome outcome, bool dead);
   std::string report_line(bool timed_out, int64_t duration_us);
 
@@ -104,6 +105,11 @@ class Worker : public std::enable_shared_from_this<Worker> {
   std::string err_partial_;
   std::vector<LogLine> pending_lines_;
   std::string current_log_;
+  // What the init phase printed (INIT_START, the runtime's output, INIT_REPORT) until the
+  // runtime polls: when init fails, the tail of the invocation that waited for it starts with it.
+  std::string init_log_;
+  bool init_log_open_ = true;
+  int exit_peak_mb_ = 0;  // from the wait status' rusage, once the child is reaped
 };
 
 }  // namespace signoff::functions

@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from conftest import boto3_client
+from conftest import Server, boto3_client
 
 ROLE = "arn:aws:iam::000000000000:role/signoff-lambda"
 
@@ -260,6 +260,67 @@ def cli_env(tmp_data):
                 "AWS_CONFIG_FILE": os.path.join(tmp_data, "aws-config"),
                 "AWS_SHARED_CREDENTIALS_FILE": os.path.join(tmp_data, "aws-credentials")})
     return env
+
+
+COLD = '''
+import boto3, botocore
+
+def handler(event, context):
+    return {"boto3": boto3.__version__, "pid": __import__("os").getpid()}
+'''
+
+
+def test_cold_starts_right_after_listen_on_a_busy_machine(tmp_data):
+    """Fresh servers invoked as soon as they listen, a boto3-importing function cold-started
+    again and again while the CPUs are busy: none may fail. (The server listened before the
+    functions service wrote its bootstrap.py: the first invocations of a fresh data dir died with
+    "Runtime exited with error: exit status 2" — python3's "can't open file".)"""
+    burners = [subprocess.Popen(["/usr/bin/python3", "-c", "while True: pass"])
+               for _ in range(2)]
+    try:
+        for round_ in range(5):
+            s = Server(os.path.join(tmp_data, f"data{round_}")).start()
+            try:
+                lam = boto3_client(s, "lambda")
+                lam.create_function(FunctionName="cold", Runtime="python3.9", Role=ROLE,
+                                    Handler="index.handler", Code={"ZipFile": zip_of(COLD)},
+                                    Timeout=30)
+                pids = set()
+                for i in range(3):
+                    if i:  # a new configuration: the next invocation starts a new worker
+                        lam.update_function_configuration(
+                            FunctionName="cold", Environment={"Variables": {"ROUND": str(i)}})
+                    r = lam.invoke(FunctionName="cold", LogType="Tail")
+                    out = json.loads(r["Payload"].read())
+                    log = base64.b64decode(r["LogResult"]).decode()
+                    assert "FunctionError" not in r, (out, log)
+                    assert out["boto3"] and "Init Duration" in log
+                    pids.add(out["pid"])
+                assert len(pids) == 3
+            finally:
+                s.stop()
+    finally:
+        for b in burners:
+            b.kill()
+            b.wait()
+
+
+def test_exit_during_init_is_logged(lam):
+    """A runtime that dies before polling: its stderr is in the tail and the log group, the
+    error is Lambda's Runtime.ExitError with the exit status."""
+    lam.create_function(FunctionName="dies", Runtime="python3.9", Role=ROLE,
+                        Handler="index.handler",
+                        Code={"ZipFile": zip_of("import sys, os\n"
+                                                "sys.stderr.write('fatal: no config\\n')\n"
+                                                "os._exit(2)\n")})
+    r = lam.invoke(FunctionName="dies", LogType="Tail")
+    out = json.loads(r["Payload"].read())
+    assert r["FunctionError"] == "Unhandled" and out["errorType"] == "Runtime.ExitError"
+    assert out["errorMessage"].endswith("Error: Runtime exited with error: exit status 2")
+    log = base64.b64decode(r["LogResult"]).decode()
+    assert log.index("fatal: no config") < log.index("START RequestId:") < log.index(
+        "Runtime exited with error: exit status 2"), log
+    assert "Phase: init\tStatus: error\tError Type: Runtime.ExitError" in log
 
 
 def test_logs_api(server):

@@ -137,6 +137,36 @@ TEST(Worker, ExitDuringInvocationIsRuntimeExitError) {
   (*w)->stop();
 }
 
+TEST(Worker, ExitDuringInitKeepsWhatItWroteInTheLogAndTail) {
+  RealClock clock;
+  FakeListeners listeners;
+  Logs logs;
+  auto w = Worker::start(spec({"/bin/sh", "-c", "echo last words >&2; sleep 0.3; exit 2"}, 5000),
+                         listeners, logs.writer(), nullptr, clock);
+  ASSERT_TRUE(w.ok());
+  std::promise<InvokeOutcome> done;
+  ASSERT_TRUE((*w)->invoke(inv("r1"), [&](InvokeOutcome o) { done.set_value(std::move(o)); }));
+  InvokeOutcome o = done.get_future().get();
+  EXPECT_EQ(o.error_type, "Runtime.ExitError");
+  EXPECT_NE(o.payload.find("Runtime exited with error: exit status 2"), std::string::npos);
+  size_t said = o.log.find("last words\n");
+  size_t report = o.log.find("Phase: init\tStatus: error\tError Type: Runtime.ExitError");
+  size_t start = o.log.find("START RequestId: r1");
+  size_t error = o.log.find("RequestId: r1 Error: Runtime exited with error: exit status 2");
+  ASSERT_NE(said, std::string::npos) << o.log;
+  ASSERT_NE(report, std::string::npos) << o.log;
+  ASSERT_NE(start, std::string::npos) << o.log;
+  ASSERT_NE(error, std::string::npos) << o.log;
+  EXPECT_LT(said, report);
+  EXPECT_LT(report, start);
+  EXPECT_LT(start, error);
+  EXPECT_EQ(o.log.find("Max Memory Used: 0 MB"), std::string::npos) << o.log;
+  (*w)->stop();
+  std::lock_guard lock(logs.mu);
+  EXPECT_NE(logs.text.find("INIT_START"), std::string::npos);
+  EXPECT_NE(logs.text.find("last words\n"), std::string::npos);
+}
+
 TEST(Worker, MissingProgramFailsTheInvocation) {
   RealClock clock;
   FakeListeners listeners;
