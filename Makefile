@@ -10,7 +10,7 @@ PACKAGES := g++ cmake ninja-build pkg-config clang-14 libclang-rt-14-dev clang-f
   libsimdjson-dev libyaml-cpp-dev libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev \
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libsodium-dev libgtest-dev \
   libgmock-dev libbenchmark-dev awscli python3-boto3 python3-pytest python3-aiosmtpd \
-  postgresql wrk nodejs faketime
+  postgresql wrk nodejs faketime ccache zlib1g-dev
 
 .PHONY: deps build build-asan run test test-release test-asan fuzz bench lint format clean
 
@@ -22,19 +22,22 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# ccache makes rebuilds (and CI on a machine that has built before) cheap; it is a Debian package.
+LAUNCHER = -DCMAKE_CXX_COMPILER_LAUNCHER=$$(command -v ccache || true)
+
 build: deps
-	cmake --preset release >/dev/null
+	cmake --preset release $(LAUNCHER) >/dev/null
 	cmake --build --preset release -j $(JOBS)
 
 build-asan: deps
-	cmake --preset asan >/dev/null
+	cmake --preset asan $(LAUNCHER) >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 
 # `make run`: the server on the embedded SQLite store in ./signoff-data, on the default port.
 DATA ?= ./signoff-data
 PORT ?= 8765
 run: build
-	./build/release/signoff serve --data $(DATA) --port $(PORT) --insecure-open
+	./build/release/signoff serve --data $(DATA) --port $(PORT)
 
 test-release: build
 	ctest --preset release -j $(JOBS)

@@ -208,6 +208,65 @@ std::string template_params_xml(const json::Value& summary, bool with_type) {
   return w.finish();
 }
 
+// What each operation must be allowed to do, per the CloudFormation entry of the Service
+// Authorization Reference: a stack is arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/ID, and a
+// stack named by name is judged as stack/NAME/* (its id is not known before it exists), one named
+// by its id (an ARN) as that ARN. Change set operations act on their stack; a change set named
+// by its ARN without StackName is looked up for its stack (a read, as DescribeChangeSet does).
+// ListStacks, ListExports, ValidateTemplate and a DescribeStacks without StackName have no
+// resource ("*").
+QueryPermissions cloudformation_permissions(deploy::Service* s) {
+  using Resource = std::function<std::string(const RequestContext&, const QueryParams&)>;
+  auto perm = [](const char* action, Resource r) {
+    return Permission<QueryParams>{std::string("cloudformation:") + action, std::move(r)};
+  };
+  auto stack_arn = [](const RequestContext& ctx, const std::string& name_or_id) {
+    if (name_or_id.rfind("arn:", 0) == 0) {
+      return name_or_id;
+    }
+    return "arn:aws:cloudformation:" + ctx.region + ":" + ctx.account + ":stack/" + name_or_id +
+           "/*";
+  };
+  Resource stack = [stack_arn](const RequestContext& ctx, const QueryParams& p) {
+    return stack_arn(ctx, p.get_or("StackName"));
+  };
+  Resource stack_or_any = [stack_arn](const RequestContext& ctx,
+                                      const QueryParams& p) -> std::string {
+    std::string name = p.get_or("StackName");
+    return name.empty() ? "*" : stack_arn(ctx, name);
+  };
+  Resource change_set_stack = [s, stack_arn](const RequestContext& ctx, const QueryParams& p) {
+    std::string stack_name = p.get_or("StackName");
+    if (stack_name.empty()) {
+      auto c = s->describe_change_set(ctx.region, p.get_or("ChangeSetName"), "");
+      if (c.ok()) {
+        stack_name = str(*c, "StackId");
+      }
+    }
+    return stack_arn(ctx, stack_name);
+  };
+  return {
+      {"CreateStack", perm("CreateStack", stack)},
+      {"UpdateStack", perm("UpdateStack", stack)},
+      {"DeleteStack", perm("DeleteStack", stack)},
+      {"DescribeStacks", perm("DescribeStacks", stack_or_any)},
+      {"ListStacks", perm("ListStacks", nullptr)},
+      {"DescribeStackEvents", perm("DescribeStackEvents", stack)},
+      {"DescribeStackResources", perm("DescribeStackResources", stack)},
+      {"DescribeStackResource", perm("DescribeStackResource", stack)},
+      {"ListStackResources", perm("ListStackResources", stack)},
+      {"GetTemplate", perm("GetTemplate", change_set_stack)},
+      {"ValidateTemplate", perm("ValidateTemplate", nullptr)},
+      {"GetTemplateSummary", perm("GetTemplateSummary", stack_or_any)},
+      {"ListExports", perm("ListExports", nullptr)},
+      {"CreateChangeSet", perm("CreateChangeSet", stack)},
+      {"DescribeChangeSet", perm("DescribeChangeSet", change_set_stack)},
+      {"ExecuteChangeSet", perm("ExecuteChangeSet", change_set_stack)},
+      {"DeleteChangeSet", perm("DeleteChangeSet", change_set_stack)},
+      {"ListChangeSets", perm("ListChangeSets", stack)},
+  };
+}
+
 }  // namespace
 
 void register_cloudformation_api(Router& router, deploy::Service& service, BlockingPool& pool) {
@@ -509,7 +568,7 @@ void register_cloudformation_api(Router& router, deploy::Service& service, Block
                 w.close();
                 return w.finish();
               }));
-  router.add_query_service("cloudformation", kXmlns, std::move(ops));
+  router.add_query_service("cloudformation", kXmlns, std::move(ops), cloudformation_permissions(s));
 }
 
 }  // namespace signoff::api

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <optional>
 
 #include "api/protocol/json_protocol.h"
 
@@ -168,6 +169,111 @@ std::optional<AwsError> failed(const signoff::Result<T>& r) {
     return std::nullopt;
   }
   return to_aws(r.error());
+}
+
+// ARNs for permissions, read from the request as it arrived (camelCased like the handlers read
+// it). A bus is named by name or ARN and defaults to "default".
+std::string member(const json::Value& body, const char* name) {
+  const json::Value* v = body.find(name);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::string events_arn(const RequestContext& ctx, const std::string& resource) {
+  return "arn:aws:events:" + ctx.region + ":" + ctx.account + ":" + resource;
+}
+
+std::string bus_of(const std::string& name_or_arn) {
+  if (name_or_arn.empty()) {
+    return "default";
+  }
+  size_t at = name_or_arn.rfind(":event-bus/");
+  return at == std::string::npos ? name_or_arn : name_or_arn.substr(at + 11);
+}
+
+std::string bus_arn(const RequestContext& ctx, const std::string& name_or_arn) {
+  if (name_or_arn.rfind("arn:", 0) == 0) {
+    return name_or_arn;
+  }
+  return events_arn(ctx, "event-bus/" + bus_of(name_or_arn));
+}
+
+// rule/NAME on the default bus, rule/BUS/NAME on a custom one (the two rule resource types).
+std::string rule_arn(const RequestContext& ctx, const std::string& bus_name_or_arn,
+                     const std::string& rule) {
+  std::string bus = bus_of(bus_name_or_arn);
+  return events_arn(ctx, bus == "default" ? "rule/" + rule : "rule/" + bus + "/" + rule);
+}
+
+// What each operation must be allowed to do, per the EventBridge entry of the Service
+// Authorization Reference. List operations and TestEventPattern have no resource type ("*").
+JsonPermissions events_permissions() {
+  using Body = const json::Value&;
+  using Resource = std::function<std::string(const RequestContext&, Body)>;
+  auto perm = [](const char* action, Resource r) {
+    return Permission<json::Value>{std::string("events:") + action, std::move(r)};
+  };
+  auto bus = [](const char* field) -> Resource {
+    return [field](const RequestContext& ctx, Body raw) {
+      return bus_arn(ctx, member(camel(raw), field));
+    };
+  };
+  auto rule = [](const char* field) -> Resource {
+    return [field](const RequestContext& ctx, Body raw) {
+      json::Value body = camel(raw);
+      return rule_arn(ctx, member(body, "eventBusName"), member(body, field));
+    };
+  };
+  auto named = [](const char* type) -> Resource {
+    return [type](const RequestContext& ctx, Body raw) {
+      return events_arn(ctx, std::string(type) + "/" + member(camel(raw), "name"));
+    };
+  };
+  // One request may put events on several buses while a permission names one resource: a
+  // request on one bus is judged on that bus, a mixed one on "*" (only an unrestricted grant
+  // covers it), so no bus is written without its own allow.
+  Resource put_events = [](const RequestContext& ctx, Body raw) -> std::string {
+    json::Value body = camel(raw);
+    const json::Value* entries = body.find("entries");
+    std::optional<std::string> only;
+    if (entries != nullptr && entries->is_array()) {
+      for (const json::Value& e : entries->as_array()) {
+        std::string arn = bus_arn(ctx, e.is_object() ? member(camel(e), "eventBusName") : "");
+        if (only && *only != arn) {
+          return "*";
+        }
+        only = arn;
+      }
+    }
+    return only.value_or(bus_arn(ctx, ""));
+  };
+  return {
+      {"CreateEventBus", perm("CreateEventBus", bus("name"))},
+      {"DescribeEventBus", perm("DescribeEventBus", bus("name"))},
+      {"ListEventBuses", perm("ListEventBuses", nullptr)},
+      {"DeleteEventBus", perm("DeleteEventBus", bus("name"))},
+      {"PutPermission", perm("PutPermission", bus("eventBusName"))},
+      {"RemovePermission", perm("RemovePermission", bus("eventBusName"))},
+      {"PutRule", perm("PutRule", rule("name"))},
+      {"DescribeRule", perm("DescribeRule", rule("name"))},
+      {"ListRules", perm("ListRules", nullptr)},
+      {"EnableRule", perm("EnableRule", rule("name"))},
+      {"DisableRule", perm("DisableRule", rule("name"))},
+      {"DeleteRule", perm("DeleteRule", rule("name"))},
+      {"ListRuleNamesByTarget", perm("ListRuleNamesByTarget", nullptr)},
+      {"PutTargets", perm("PutTargets", rule("rule"))},
+      {"RemoveTargets", perm("RemoveTargets", rule("rule"))},
+      {"ListTargetsByRule", perm("ListTargetsByRule", rule("rule"))},
+      {"PutEvents", perm("PutEvents", put_events)},
+      {"TestEventPattern", perm("TestEventPattern", nullptr)},
+      {"CreateConnection", perm("CreateConnection", named("connection"))},
+      {"DescribeConnection", perm("DescribeConnection", named("connection"))},
+      {"DeleteConnection", perm("DeleteConnection", named("connection"))},
+      {"ListConnections", perm("ListConnections", nullptr)},
+      {"CreateApiDestination", perm("CreateApiDestination", named("api-destination"))},
+      {"DescribeApiDestination", perm("DescribeApiDestination", named("api-destination"))},
+      {"DeleteApiDestination", perm("DeleteApiDestination", named("api-destination"))},
+      {"ListApiDestinations", perm("ListApiDestinations", nullptr)},
+  };
 }
 
 }  // namespace
@@ -671,7 +777,8 @@ void register_events_api(Router& router, EventsService& ev, BlockingPool& pool) 
                       r->next_token);
   });
 
-  router.add_json_service("events", "AWSEvents", JsonVersion::V1_1, std::move(ops));
+  router.add_json_service("events", "AWSEvents", JsonVersion::V1_1, std::move(ops), {},
+                          events_permissions());
 }
 
 }  // namespace signoff::api

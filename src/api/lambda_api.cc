@@ -68,6 +68,69 @@ RestOperation blocking(BlockingPool& pool, F fn) {
   });
 }
 
+// The function an operation acts on, as an IAM resource: arn:aws:lambda:REGION:ACCOUNT:function:
+// NAME, with :QUALIFIER when the caller named a version or alias (in the name or as Qualifier)
+// and the operation acts on that version or alias, as Lambda matches policies: an unqualified
+// ARN in a policy does not cover function:NAME:1. A name Lambda would refuse still yields an ARN
+// (with the text as given), so the check fails closed and allowed callers get the handler's
+// validation error.
+std::string function_resource(const RequestContext& ctx, const std::string& text,
+                              const std::string& qualifier, bool qualified) {
+  auto ref = functions::parse_function_ref(text, qualifier, ctx.region);
+  if (!ref.ok()) {
+    return functions::function_arn(ctx.region, ctx.account, text);
+  }
+  std::string arn = functions::function_arn(
+      ref->region, ref->account.empty() ? ctx.account : ref->account, ref->name);
+  if (qualified && !ref->qualifier.empty()) {
+    arn += ":" + ref->qualifier;
+  }
+  return arn;
+}
+
+// What each operation must be allowed to do, per the Lambda entry of the Service Authorization
+// Reference (Invoke is lambda:InvokeFunction). ListFunctions has no resource type ("*").
+RestPermissions lambda_permissions() {
+  using Resource = std::function<std::string(const RequestContext&, const RestRequest&)>;
+  auto perm = [](const char* action, Resource r) {
+    return Permission<RestRequest>{std::string("lambda:") + action, std::move(r)};
+  };
+  auto function = [](bool qualified) -> Resource {
+    return [qualified](const RequestContext& ctx, const RestRequest& req) {
+      const std::string* name = req.label("FunctionName");
+      return function_resource(ctx, name != nullptr ? *name : "", req.query.get_or("Qualifier"),
+                               qualified);
+    };
+  };
+  // CreateFunction names its function in the body.
+  Resource created = [](const RequestContext& ctx, const RestRequest& req) {
+    std::string name;
+    if (auto body = decode_json_body(req.body()); body.ok()) {
+      if (const json::Value* v = body->find("FunctionName"); v != nullptr && v->is_string()) {
+        name = std::string(v->as_string());
+      }
+    }
+    return function_resource(ctx, name, "", false);
+  };
+  return {
+      {"CreateFunction", perm("CreateFunction", created)},
+      {"ListFunctions", perm("ListFunctions", nullptr)},
+      {"GetFunction", perm("GetFunction", function(true))},
+      {"GetFunctionConfiguration", perm("GetFunctionConfiguration", function(true))},
+      {"DeleteFunction", perm("DeleteFunction", function(true))},
+      {"UpdateFunctionCode", perm("UpdateFunctionCode", function(false))},
+      {"UpdateFunctionConfiguration", perm("UpdateFunctionConfiguration", function(false))},
+      {"Invoke", perm("InvokeFunction", function(true))},
+      {"AddPermission", perm("AddPermission", function(true))},
+      {"GetPolicy", perm("GetPolicy", function(true))},
+      {"RemovePermission", perm("RemovePermission", function(true))},
+      {"PublishVersion", perm("PublishVersion", function(false))},
+      {"ListVersionsByFunction", perm("ListVersionsByFunction", function(false))},
+      {"CreateAlias", perm("CreateAlias", function(false))},
+      {"GetAlias", perm("GetAlias", function(false))},
+  };
+}
+
 }  // namespace
 
 void register_lambda_api(Router& router, FunctionsService& svc, BlockingPool& pool) {
@@ -405,7 +468,7 @@ void register_lambda_api(Router& router, FunctionsService& svc, BlockingPool& po
                       return json_or_error(svc.get_alias(*ref, name != nullptr ? *name : ""));
                     })});
 
-  router.add_rest_json_service("lambda", std::move(routes));
+  router.add_rest_json_service("lambda", std::move(routes), lambda_permissions());
 }
 
 }  // namespace signoff::api

@@ -42,6 +42,67 @@ size_t limit_of(const std::optional<int64_t>& v, size_t fallback) {
   return v && *v > 0 ? static_cast<size_t>(*v) : fallback;
 }
 
+std::string member(const json::Value& body, const char* name) {
+  const json::Value* v = body.find(name);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// The group a request names: logGroupIdentifier (a name or an ARN, with or without ":*") wins
+// over logGroupName, as in the handlers.
+std::string group_of(const json::Value& body) {
+  std::string id = member(body, "logGroupIdentifier");
+  if (id.empty()) {
+    return member(body, "logGroupName");
+  }
+  size_t at = id.rfind(":log-group:");
+  if (id.rfind("arn:", 0) != 0 || at == std::string::npos) {
+    return id;
+  }
+  std::string name = id.substr(at + 11);
+  if (name.size() >= 2 && name.compare(name.size() - 2, 2, ":*") == 0) {
+    name.resize(name.size() - 2);
+  }
+  return name;
+}
+
+std::string logs_arn(const RequestContext& ctx, const std::string& resource) {
+  return "arn:aws:logs:" + ctx.region + ":" + ctx.account + ":" + resource;
+}
+
+// What each operation must be allowed to do, per the CloudWatch Logs entry of the Service
+// Authorization Reference. Operations on a group act on log-group:NAME:* (the group's ARN as
+// DescribeLogGroups reports it, which `log-group:NAME:*` policies match); those on one stream act
+// on log-group:NAME:log-stream:STREAM. DescribeLogGroups names no group, and CloudWatch Logs
+// then evaluates the empty group "log-group::log-stream:", which account-wide patterns such as
+// arn:aws:logs:REGION:ACCOUNT:* cover.
+JsonPermissions logs_permissions() {
+  using Body = const json::Value&;
+  using Resource = std::function<std::string(const RequestContext&, Body)>;
+  auto perm = [](const char* action, Resource r) {
+    return Permission<json::Value>{std::string("logs:") + action, std::move(r)};
+  };
+  Resource group = [](const RequestContext& ctx, Body body) {
+    return logs_arn(ctx, "log-group:" + group_of(body) + ":*");
+  };
+  Resource stream = [](const RequestContext& ctx, Body body) {
+    return logs_arn(ctx,
+                    "log-group:" + group_of(body) + ":log-stream:" + member(body, "logStreamName"));
+  };
+  Resource any_group = [](const RequestContext& ctx, Body) {
+    return logs_arn(ctx, "log-group::log-stream:");
+  };
+  return {
+      {"CreateLogGroup", perm("CreateLogGroup", group)},
+      {"DeleteLogGroup", perm("DeleteLogGroup", group)},
+      {"DescribeLogGroups", perm("DescribeLogGroups", any_group)},
+      {"CreateLogStream", perm("CreateLogStream", stream)},
+      {"DescribeLogStreams", perm("DescribeLogStreams", group)},
+      {"PutLogEvents", perm("PutLogEvents", stream)},
+      {"GetLogEvents", perm("GetLogEvents", stream)},
+      {"FilterLogEvents", perm("FilterLogEvents", group)},
+  };
+}
+
 }  // namespace
 
 void register_logs_api(Router& router, LogsService& svc, BlockingPool& pool) {
@@ -177,7 +238,8 @@ void register_logs_api(Router& router, LogsService& svc, BlockingPool& pool) {
         }
         return value_or_error(svc.filter_log_events(r));
       }));
-  router.add_json_service("logs", "Logs_20140328", JsonVersion::V1_1, std::move(ops));
+  router.add_json_service("logs", "Logs_20140328", JsonVersion::V1_1, std::move(ops), {},
+                          logs_permissions());
 }
 
 }  // namespace signoff::api

@@ -91,7 +91,7 @@ HttpResponse html(int status, std::string body) {
 void register_links(Router& router, NotifyService& sns, BlockingPool& pool) {
   router.add_plain_route(
       "GET", "/sns/confirm", [&sns, &pool](std::shared_ptr<const HttpRequest> http, Responder r) {
-        pool.run([&sns, http, r] {
+        pool.post([&sns, http, r] {
           QueryParams q = QueryParams::parse(http->query);
           signoff::Result<std::string> arn =
               sns.confirm_link(q.get_or("TopicArn"), q.get_or("Token"));
@@ -106,7 +106,7 @@ void register_links(Router& router, NotifyService& sns, BlockingPool& pool) {
   router.add_plain_route(
       "GET", "/sns/unsubscribe",
       [&sns, &pool](std::shared_ptr<const HttpRequest> http, Responder r) {
-        pool.run([&sns, http, r] {
+        pool.post([&sns, http, r] {
           QueryParams q = QueryParams::parse(http->query);
           std::string arn = q.get_or("SubscriptionArn");
           signoff::Result<notify::Subscription> s =
@@ -129,6 +129,65 @@ void register_links(Router& router, NotifyService& sns, BlockingPool& pool) {
                            resp.set_header("Content-Type", "application/x-pem-file");
                            r(std::move(resp));
                          });
+}
+
+// The topic a subscription belongs to: its ARN is the topic's plus ":ID".
+std::string topic_of_subscription(const std::string& subscription_arn) {
+  size_t colon = subscription_arn.rfind(':');
+  return colon == std::string::npos ? subscription_arn : subscription_arn.substr(0, colon);
+}
+
+// What each operation must be allowed to do, per the SNS entry of the Service Authorization
+// Reference, whose only resource type is the topic. Subscription operations are judged on the
+// subscription's topic (the resource SNS authorizes them on, so a topic-scoped grant covers its
+// subscriptions); ListTopics and ListSubscriptions have no resource type ("*"). The links in
+// mails and envelopes (/sns/confirm, /sns/unsubscribe) are plain routes outside this table: they
+// carry their own proof (the confirmation token, the link's HMAC) and need no signature.
+QueryPermissions sns_permissions() {
+  using Resource = std::function<std::string(const RequestContext&, const QueryParams&)>;
+  auto perm = [](const char* action, Resource r) {
+    return Permission<QueryParams>{std::string("sns:") + action, std::move(r)};
+  };
+  auto param = [](const char* name) -> Resource {
+    return [name](const RequestContext&, const QueryParams& p) {
+      return p.get_or(name);
+    };
+  };
+  Resource created = [](const RequestContext& ctx, const QueryParams& p) {
+    return "arn:aws:sns:" + ctx.region + ":" + ctx.account + ":" + p.get_or("Name");
+  };
+  Resource subscription = [](const RequestContext&, const QueryParams& p) {
+    return topic_of_subscription(p.get_or("SubscriptionArn"));
+  };
+  // Publish names a topic or a target; a phone number (PhoneNumber) has no resource.
+  Resource published = [](const RequestContext&, const QueryParams& p) -> std::string {
+    if (const std::string* t = p.get("TopicArn"); t != nullptr && !t->empty()) {
+      return *t;
+    }
+    if (const std::string* t = p.get("TargetArn"); t != nullptr && !t->empty()) {
+      return *t;
+    }
+    return "*";
+  };
+  Resource topic = param("TopicArn");
+  return {
+      {"CreateTopic", perm("CreateTopic", created)},
+      {"DeleteTopic", perm("DeleteTopic", topic)},
+      {"ListTopics", perm("ListTopics", nullptr)},
+      {"GetTopicAttributes", perm("GetTopicAttributes", topic)},
+      {"SetTopicAttributes", perm("SetTopicAttributes", topic)},
+      {"Subscribe", perm("Subscribe", topic)},
+      {"ConfirmSubscription", perm("ConfirmSubscription", topic)},
+      {"Unsubscribe", perm("Unsubscribe", subscription)},
+      {"ListSubscriptions", perm("ListSubscriptions", nullptr)},
+      {"ListSubscriptionsByTopic", perm("ListSubscriptionsByTopic", topic)},
+      {"GetSubscriptionAttributes", perm("GetSubscriptionAttributes", subscription)},
+      {"SetSubscriptionAttributes", perm("SetSubscriptionAttributes", subscription)},
+      {"Publish", perm("Publish", published)},
+      {"TagResource", perm("TagResource", param("ResourceArn"))},
+      {"UntagResource", perm("UntagResource", param("ResourceArn"))},
+      {"ListTagsForResource", perm("ListTagsForResource", param("ResourceArn"))},
+  };
 }
 
 }  // namespace
@@ -400,7 +459,7 @@ void register_sns_api(Router& router, NotifyService& sns, BlockingPool& pool) {
                     });
               }));
 
-  router.add_query_service("sns", std::string(kXmlns), std::move(ops));
+  router.add_query_service("sns", std::string(kXmlns), std::move(ops), sns_permissions());
   register_links(router, sns, pool);
 }
 

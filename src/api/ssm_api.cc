@@ -166,6 +166,128 @@ automation::DocumentSelector read_selector(JsonReader& in) {
   return s;
 }
 
+// The string member `name` of a request body, or "" (the handler reports its absence).
+std::string member(const json::Value& body, const char* name) {
+  const json::Value* v = body.find(name);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// The region and account a resource lives in: those of an ARN the caller passed (a document
+// shared from another account), else the request's.
+struct Scope {
+  std::string region;
+  std::string account;
+};
+Scope scope_of(const RequestContext& ctx, const std::string& maybe_arn) {
+  Scope s{ctx.region, ctx.account};
+  if (maybe_arn.rfind("arn:", 0) != 0) {
+    return s;
+  }
+  // arn:PARTITION:ssm:REGION:ACCOUNT:RESOURCE
+  size_t colons[5] = {};
+  size_t at = 0;
+  for (size_t& c : colons) {
+    at = maybe_arn.find(':', at);
+    if (at == std::string::npos) {
+      return s;
+    }
+    c = at++;
+  }
+  s.region = maybe_arn.substr(colons[2] + 1, colons[3] - colons[2] - 1);
+  s.account = maybe_arn.substr(colons[3] + 1, colons[4] - colons[3] - 1);
+  return s;
+}
+
+// A document name as given (a name, or an ARN arn:aws:ssm:REGION:ACCOUNT:document/NAME).
+std::string bare_document_name(const std::string& name) {
+  size_t at = name.find(":document/");
+  return at == std::string::npos ? name : name.substr(at + 10);
+}
+
+std::string document_arn(const RequestContext& ctx, const std::string& name) {
+  Scope s = scope_of(ctx, name);
+  return "arn:aws:ssm:" + s.region + ":" + s.account + ":document/" + bare_document_name(name);
+}
+
+std::string execution_arn(const RequestContext& ctx, const std::string& id) {
+  return "arn:aws:ssm:" + ctx.region + ":" + ctx.account + ":automation-execution/" + id;
+}
+
+// What each operation must be allowed to do, per the Systems Manager entry of the Service
+// Authorization Reference: documents are `document/NAME`, executions `automation-execution/ID`,
+// and starting an automation acts on `automation-definition/NAME:VERSION` (the version AWS
+// reports in its AccessDenied message is the resolved number, so $DEFAULT/$LATEST are resolved
+// here; an unknown document keeps the literal and the handler answers its not-found error).
+// Operations without a resource type (ListDocuments, DescribeAutomationExecutions) are on "*".
+JsonPermissions ssm_permissions(AutomationService* svc) {
+  using Body = const json::Value&;
+  using Resource = std::function<std::string(const RequestContext&, Body)>;
+  auto perm = [](const char* action, Resource r) {
+    return Permission<json::Value>{std::string("ssm:") + action, std::move(r)};
+  };
+  auto document = [](const char* field) -> Resource {
+    return [field](const RequestContext& ctx, Body body) {
+      return document_arn(ctx, member(body, field));
+    };
+  };
+  Resource execution = [](const RequestContext& ctx, Body body) {
+    return execution_arn(ctx, member(body, "AutomationExecutionId"));
+  };
+  // Tags name their resource by type and id; Signoff tags documents only, and the other types
+  // map to their own ARNs so a policy for documents never covers them.
+  Resource tagged = [](const RequestContext& ctx, Body body) {
+    std::string type = member(body, "ResourceType");
+    std::string id = member(body, "ResourceId");
+    if (type == "Document") {
+      return document_arn(ctx, id);
+    }
+    if (type == "Automation") {
+      return execution_arn(ctx, id);
+    }
+    return "arn:aws:ssm:" + ctx.region + ":" + ctx.account + ":" + type + "/" + id;
+  };
+  Resource definition = [svc](const RequestContext& ctx, Body body) {
+    std::string name = member(body, "DocumentName");
+    std::string version = member(body, "DocumentVersion");
+    if (version.empty() || version == "$DEFAULT" || version == "$LATEST") {
+      bool latest = version == "$LATEST";
+      if (version.empty()) {
+        version = "$DEFAULT";
+      }
+      automation::DocumentSelector s;
+      s.name = bare_document_name(name);
+      if (auto d = svc->describe_document(s); d.ok()) {
+        std::string resolved = member(*d, latest ? "LatestVersion" : "DefaultVersion");
+        if (!resolved.empty()) {
+          version = resolved;
+        }
+      }
+    }
+    Scope s = scope_of(ctx, name);
+    return "arn:aws:ssm:" + s.region + ":" + s.account + ":automation-definition/" +
+           bare_document_name(name) + ":" + version;
+  };
+  return {
+      {"CreateDocument", perm("CreateDocument", document("Name"))},
+      {"UpdateDocument", perm("UpdateDocument", document("Name"))},
+      {"UpdateDocumentDefaultVersion", perm("UpdateDocumentDefaultVersion", document("Name"))},
+      {"DescribeDocument", perm("DescribeDocument", document("Name"))},
+      {"GetDocument", perm("GetDocument", document("Name"))},
+      {"ListDocuments", perm("ListDocuments", nullptr)},
+      {"ListDocumentVersions", perm("ListDocumentVersions", document("Name"))},
+      {"DeleteDocument", perm("DeleteDocument", document("Name"))},
+      {"AddTagsToResource", perm("AddTagsToResource", tagged)},
+      {"RemoveTagsFromResource", perm("RemoveTagsFromResource", tagged)},
+      {"ListTagsForResource", perm("ListTagsForResource", tagged)},
+      {"StartAutomationExecution", perm("StartAutomationExecution", definition)},
+      {"GetAutomationExecution", perm("GetAutomationExecution", execution)},
+      {"DescribeAutomationExecutions", perm("DescribeAutomationExecutions", nullptr)},
+      {"DescribeAutomationStepExecutions", perm("DescribeAutomationStepExecutions", execution)},
+      {"SendAutomationSignal", perm("SendAutomationSignal", execution)},
+      {"StopAutomationExecution", perm("StopAutomationExecution", execution)},
+  };
+}
+
 }  // namespace
 
 void register_ssm_api(Router& router, AutomationService& service, BlockingPool& pool,
@@ -555,7 +677,8 @@ void register_ssm_api(Router& router, AutomationService& service, BlockingPool& 
                 });
               }));
 
-  router.add_json_service("ssm", "AmazonSSM", JsonVersion::V1_1, std::move(ops));
+  router.add_json_service("ssm", "AmazonSSM", JsonVersion::V1_1, std::move(ops), {},
+                          ssm_permissions(svc));
 }
 
 }  // namespace signoff::api

@@ -72,6 +72,35 @@ AwsError bad_page_token() {
   return AwsError{400, "InvalidToken", "Invalid Token: 'Invalid pagination token'"};
 }
 
+// ListStateMachines and ListActivities: one page of the store's records, rendered one by one
+// under `member`, with the nextToken AWS expects.
+template <typename Fetch, typename Render>
+Result<json::Value> list_page(const json::Value& body, const char* member, Fetch fetch,
+                              Render render) {
+  JsonReader in(body);
+  auto max = in.optional_int("maxResults", {0, 1000});
+  auto token = unwrap_token(in.optional_string("nextToken", {1, 1024}));
+  if (auto e = in.error()) {
+    return *e;
+  }
+  if (!token) {
+    return bad_page_token();
+  }
+  auto page = fetch(*token, page_size(max));
+  if (!page.ok()) {
+    return to_aws(page.error());
+  }
+  std::vector<json::Value> items;
+  for (const auto& record : page->items) {
+    items.push_back(render(record));
+  }
+  json::Value out = json::Value::object({{member, json::Value::array(std::move(items))}});
+  if (!page->next_key.empty()) {
+    out.set("nextToken", json::Value(wrap_token(page->next_key)));
+  }
+  return out;
+}
+
 void status_filter_check(JsonReader& in, const std::optional<std::string>& status) {
   if (status && *status != "RUNNING" && *status != "SUCCEEDED" && *status != "FAILED" &&
       *status != "TIMED_OUT" && *status != "ABORTED" && *status != "PENDING_REDRIVE") {
@@ -307,32 +336,15 @@ void register_states_api(Router& router, Engine& engine, BlockingPool& pool) {
   ops.emplace(
       "ListStateMachines", JsonOperation([&engine](const RequestContext&,
                                                    const json::Value& body) -> Result<json::Value> {
-        JsonReader in(body);
-        auto max = in.optional_int("maxResults", {0, 1000});
-        auto token = unwrap_token(in.optional_string("nextToken", {1, 1024}));
-        if (auto e = in.error()) {
-          return *e;
-        }
-        if (!token) {
-          return bad_page_token();
-        }
-        auto page = engine.list_state_machines(*token, page_size(max));
-        if (!page.ok()) {
-          return to_aws(page.error());
-        }
-        std::vector<json::Value> items;
-        for (const store::StateMachineRecord& sm : page->items) {
-          items.push_back(json::Value::object({{"stateMachineArn", json::Value(sm.arn)},
-                                               {"name", json::Value(sm.name)},
-                                               {"type", json::Value(sm.type)},
-                                               {"creationDate", epoch(sm.creation_date_ms)}}));
-        }
-        json::Value out =
-            json::Value::object({{"stateMachines", json::Value::array(std::move(items))}});
-        if (!page->next_key.empty()) {
-          out.set("nextToken", json::Value(wrap_token(page->next_key)));
-        }
-        return out;
+        return list_page(
+            body, "stateMachines",
+            [&](const std::string& t, size_t n) { return engine.list_state_machines(t, n); },
+            [](const store::StateMachineRecord& sm) {
+              return json::Value::object({{"stateMachineArn", json::Value(sm.arn)},
+                                          {"name", json::Value(sm.name)},
+                                          {"type", json::Value(sm.type)},
+                                          {"creationDate", epoch(sm.creation_date_ms)}});
+            });
       }));
 
   ops.emplace("ValidateStateMachineDefinition",
@@ -690,35 +702,18 @@ void register_states_api(Router& router, Engine& engine, BlockingPool& pool) {
                     return json::Value::object();
                   }));
 
-  ops.emplace(
-      "ListActivities", JsonOperation([&engine](const RequestContext&,
-                                                const json::Value& body) -> Result<json::Value> {
-        JsonReader in(body);
-        auto max = in.optional_int("maxResults", {0, 1000});
-        auto token = unwrap_token(in.optional_string("nextToken", {1, 1024}));
-        if (auto e = in.error()) {
-          return *e;
-        }
-        if (!token) {
-          return bad_page_token();
-        }
-        auto page = engine.list_activities(*token, page_size(max));
-        if (!page.ok()) {
-          return to_aws(page.error());
-        }
-        std::vector<json::Value> items;
-        for (const store::ActivityRecord& a : page->items) {
-          items.push_back(json::Value::object({{"activityArn", json::Value(a.arn)},
-                                               {"name", json::Value(a.name)},
-                                               {"creationDate", epoch(a.creation_date_ms)}}));
-        }
-        json::Value out =
-            json::Value::object({{"activities", json::Value::array(std::move(items))}});
-        if (!page->next_key.empty()) {
-          out.set("nextToken", json::Value(wrap_token(page->next_key)));
-        }
-        return out;
-      }));
+  ops.emplace("ListActivities",
+              JsonOperation([&engine](const RequestContext&,
+                                      const json::Value& body) -> Result<json::Value> {
+                return list_page(
+                    body, "activities",
+                    [&](const std::string& t, size_t n) { return engine.list_activities(t, n); },
+                    [](const store::ActivityRecord& a) {
+                      return json::Value::object({{"activityArn", json::Value(a.arn)},
+                                                  {"name", json::Value(a.name)},
+                                                  {"creationDate", epoch(a.creation_date_ms)}});
+                    });
+              }));
 
   ops.emplace(
       "GetActivityTask",

@@ -228,19 +228,23 @@ void App::start() {
                                                                  m.automation_adapters.ports(), ao);
   api::register_ssm_api(*m.router, *m.automation, *m.blocking,
                         [](const api::RequestContext& ctx) { return principal_of(ctx); });
-  declare_interim_ssm_permissions(*m.router);
-  m.deploy = start_deploy(*m.store, m.clock, *m.engine, *m.router, *m.blocking, m.options.account,
-                          m.options.region);
+  m.deploy =
+      start_deploy(*m.store, m.clock,
+                   DeployTargets{m.engine.get(), m.identity.get(), m.functions.get(),
+                                 m.events.get(), m.automation.get(), m.notify.get(), m.logs.get()},
+                   *m.router, *m.blocking, m.options.account, m.options.region);
   api::register_iam_api(*m.router, *m.identity);
   api::register_sts_api(*m.router, *m.identity);
+  // An operation without a declared permission would be administrator-only, a gap nobody
+  // chose: refuse to serve rather than run with it.
   std::vector<std::string> undeclared = m.router->undeclared_operations();
   if (!undeclared.empty()) {
-    // TODO(integration): every service declares its operations' permissions; until then the
-    // undeclared ones are administrator-only and listed here.
-    std::fprintf(stderr,
-                 "signoff: %zu operations have no declared IAM permission (administrator "
-                 "only), e.g. %s\n",
-                 undeclared.size(), undeclared[0].c_str());
+    std::string names;
+    for (const std::string& op : undeclared) {
+      names += (names.empty() ? "" : ", ") + op;
+    }
+    throw std::runtime_error(std::to_string(undeclared.size()) +
+                             " operations declare no IAM permission: " + names);
   }
   api::ServerOptions so;
   so.address = m.options.address;

@@ -1,6 +1,5 @@
 #include "app/automation_adapters.h"
 
-#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -338,25 +337,6 @@ automation::Principal principal_of(const api::RequestContext& ctx) {
     p.source_address = ctx.http->remote_address;
   }
   return p;
-}
-
-void declare_interim_ssm_permissions(api::Router& router) {
-  std::vector<std::string> undeclared = router.undeclared_operations();
-  if (std::find(undeclared.begin(), undeclared.end(), "ssm.SendAutomationSignal") ==
-      undeclared.end()) {
-    return;
-  }
-  api::JsonPermissions permissions;
-  permissions.emplace(
-      "SendAutomationSignal",
-      api::Permission<json::Value>{
-          "ssm:SendAutomationSignal", [](const api::RequestContext& ctx, const json::Value& body) {
-            const json::Value* id = body.find("AutomationExecutionId");
-            return "arn:aws:ssm:" + ctx.region + ":" + ctx.account + ":automation-execution/" +
-                   (id != nullptr && id->is_string() ? std::string(id->as_string()) : "*");
-          }});
-  router.add_json_service("ssm", "AmazonSSM", api::JsonVersion::V1_1, {}, "",
-                          std::move(permissions));
 }
 
 }  // namespace signoff::app

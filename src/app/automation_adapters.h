@@ -48,9 +48,4 @@ AutomationAdapters make_automation_adapters(const AutomationServices& services);
 // the account's administrator), with the client's address.
 automation::Principal principal_of(const api::RequestContext& ctx);
 
-// Interim, until api/ssm_api.cc declares its operations' permissions: ssm:SendAutomationSignal
-// on the automation execution, the one operation an approver other than the administrator must
-// reach. Added only while ssm_api.cc leaves it undeclared, so its own declaration wins.
-void declare_interim_ssm_permissions(api::Router& router);
-
 }  // namespace signoff::app

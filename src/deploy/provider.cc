@@ -77,6 +77,47 @@ json::Value prop_json(const json::Value& props, std::string_view name) {
   return *v;
 }
 
+std::string prop_document(const json::Value& props, std::string_view name) {
+  const json::Value* v = props.find(name);
+  if (!v || v->is_null()) {
+    return {};
+  }
+  return v->is_string() ? std::string(v->as_string()) : json::dump(*v);
+}
+
+std::map<std::string, std::string> prop_map(const json::Value& props, std::string_view name) {
+  std::map<std::string, std::string> out;
+  const json::Value* v = props.find(name);
+  if (v && v->is_object()) {
+    for (const json::Member& m : v->as_object()) {
+      out[m.key] = prop_string(*v, m.key);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> prop_strings(const json::Value& props, std::string_view name) {
+  std::vector<std::string> out;
+  const json::Value* v = props.find(name);
+  if (v && v->is_array()) {
+    for (const json::Value& x : v->as_array()) {
+      out.push_back(x.is_string() ? std::string(x.as_string()) : json::dump(x));
+    }
+  } else if (v && v->is_string()) {
+    out.emplace_back(v->as_string());
+  }
+  return out;
+}
+
+bool prop_changed(const json::Value& a, const json::Value& b, std::string_view name) {
+  const json::Value* x = a.find(name);
+  const json::Value* y = b.find(name);
+  if (!x || !y) {
+    return (x == nullptr) != (y == nullptr);
+  }
+  return *x != *y;
+}
+
 std::vector<std::pair<std::string, std::string>> prop_tags(const json::Value& props,
                                                            std::string_view name) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -91,6 +132,11 @@ std::vector<std::pair<std::string, std::string>> prop_tags(const json::Value& pr
 
 Error invalid_request(std::string message) {
   return make_error("InvalidRequest", std::move(message));
+}
+
+Error missing_property(const ResourceContext& ctx, std::string_view name) {
+  return invalid_request("Properties validation failed for resource " + ctx.logical_id +
+                         " with message: [#: required key [" + std::string(name) + "] not found]");
 }
 
 }  // namespace signoff::deploy

@@ -59,11 +59,22 @@ std::optional<int64_t> prop_int(const json::Value& props, std::string_view name)
 std::optional<bool> prop_bool(const json::Value& props, std::string_view name);
 // An object property given either as a JSON object or as JSON text.
 json::Value prop_json(const json::Value& props, std::string_view name);
+// A document property (a policy, an event pattern) as the JSON text services take: an object is
+// serialized, a string is passed as written; "" when absent.
+std::string prop_document(const json::Value& props, std::string_view name);
+// A string-to-string object (Environment.Variables, a tag map); scalars are stringified.
+std::map<std::string, std::string> prop_map(const json::Value& props, std::string_view name);
+// A list of strings (ManagedPolicyArns, Roles); a lone string is a list of one.
+std::vector<std::string> prop_strings(const json::Value& props, std::string_view name);
+// Whether a property differs between two property sets (absent and present differ).
+bool prop_changed(const json::Value& a, const json::Value& b, std::string_view name);
 // Tags: [{Key, Value}].
 std::vector<std::pair<std::string, std::string>> prop_tags(const json::Value& props,
                                                            std::string_view name = "Tags");
 // "Properties validation failed for resource X with message: ..." is the provider's way to
 // reject; this keeps the handler wording in one place.
 Error invalid_request(std::string message);
+// The rejection of a resource without a required property, in CloudFormation's words.
+Error missing_property(const ResourceContext& ctx, std::string_view name);
 
 }  // namespace signoff::deploy

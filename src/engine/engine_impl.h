@@ -15,6 +15,7 @@
 
 #include "asl/definition.h"
 #include "asl/interpreter.h"
+#include "common/worker_pool.h"
 #include "engine/engine.h"
 #include "engine/task_tokens.h"
 #include "engine/timer_queue.h"
@@ -52,23 +53,6 @@ struct Live {
 };
 
 using LivePtr = std::shared_ptr<Live>;
-
-// A fixed pool of threads for work that must not run on the caller's thread (a completed
-// integration's result, a timer firing).
-class WorkerPool {
- public:
-  explicit WorkerPool(unsigned threads);
-  ~WorkerPool();
-  void post(std::function<void()> fn);
-  void stop();
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> queue_;
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
-};
 
 struct ActivityWaiter {
   uint64_t id = 0;

@@ -442,6 +442,26 @@ Result<Unit> IdentityService::update_assume_role_policy(std::string_view name,
   });
 }
 
+Result<Unit> IdentityService::update_role(std::string_view name,
+                                          std::optional<std::string> description,
+                                          std::optional<int64_t> max_session_duration) {
+  if (max_session_duration) {
+    if (auto e = check_range("maxSessionDuration", *max_session_duration, 3600, 43200)) {
+      return *e;
+    }
+  }
+  std::lock_guard lock(impl_->write_mu);
+  return impl_->modify<Role>(name, [&](Role& r) -> std::optional<Error> {
+    if (description) {
+      r.description = *description;
+    }
+    if (max_session_duration) {
+      r.max_session_duration = *max_session_duration;
+    }
+    return std::nullopt;
+  });
+}
+
 // ------------------------------------------------------------------------- inline policies
 
 namespace {

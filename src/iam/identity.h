@@ -217,6 +217,9 @@ class IdentityService {
   Result<Listing<Role>> list_roles(std::string_view path_prefix, const Paging& paging) const;
   Result<Unit> delete_role(std::string_view name);
   Result<Unit> update_assume_role_policy(std::string_view name, std::string_view document);
+  // UpdateRole: only what is given changes.
+  Result<Unit> update_role(std::string_view name, std::optional<std::string> description,
+                           std::optional<int64_t> max_session_duration);
 
   // Inline policies of users, groups and roles.
   Result<Unit> put_inline_policy(EntityType type, std::string_view entity,
@@ -235,6 +238,8 @@ class IdentityService {
   Result<PolicyVersion> get_policy_version(std::string_view arn, std::string_view version) const;
   Result<Unit> attach_policy(EntityType type, std::string_view entity, std::string_view arn);
   Result<Unit> detach_policy(EntityType type, std::string_view entity, std::string_view arn);
+  // DeletePolicy: customer managed only, and only once nothing is attached to it.
+  Result<Unit> delete_policy(std::string_view arn);
   // (name, arn) of each attached policy.
   Result<std::vector<std::pair<std::string, std::string>>> list_attached_policies(
       EntityType type, std::string_view entity) const;

@@ -205,3 +205,32 @@ Result<std::vector<std::pair<std::string, std::string>>> IdentityService::list_a
 }
 
 }  // namespace signoff::iam
+
+namespace signoff::iam {
+
+Result<Unit> IdentityService::delete_policy(std::string_view arn) {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.write_mu);
+  size_t slash = arn.rfind('/');
+  std::optional<store::DocumentRecord> d;
+  if (slash != std::string_view::npos && !find_aws_managed_policy(arn)) {
+    d = m.store.get_document(model::kPolicy, model::lower(arn.substr(slash + 1)));
+  }
+  auto stored = d ? model::policy_from(*d) : std::nullopt;
+  if (!stored || stored->arn != arn) {
+    return no_such_entity("Policy " + std::string(arn) + " was not found.");
+  }
+  if (!m.store.list_documents(model::kAttachment, stored->arn + "|", "", 1).items.empty()) {
+    return delete_conflict("Cannot delete a policy attached to entities.");
+  }
+  store::DocumentBatch batch;
+  store::DocumentWrite w;
+  w.op = store::DocumentWrite::Op::Delete;
+  w.doc.kind = std::string(model::kPolicy);
+  w.doc.key = d->key;
+  w.expected_version = d->version;
+  batch.writes.push_back(std::move(w));
+  return m.commit(std::move(batch));
+}
+
+}  // namespace signoff::iam

@@ -6,7 +6,18 @@
 
 #include <cmath>
 
+#include "jsonata/stack.h"
+
 namespace signoff::jsonata {
+
+void throw_stack_overflow() {
+  JError e("U1001");
+  e.message =
+      "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as "
+      "tail-recursive.";
+  throw e;
+}
+
 namespace {
 
 struct DepthGuard {
@@ -17,6 +28,7 @@ struct DepthGuard {
 
 Val lookup(const Val& input, std::string_view key) {
   if (input.is_array()) {
+    check_stack();
     Val result = Val::sequence();
     auto& out = result.items();
     size_t n = input.size();
@@ -42,6 +54,7 @@ Val lookup(const Val& input, std::string_view key) {
 
 void flatten_into(const Val& v, std::vector<Val>& out) {
   if (v.is_array()) {
+    check_stack();
     for (size_t i = 0; i < v.size(); ++i)
       flatten_into(v.at(i), out);
   } else {
@@ -49,17 +62,15 @@ void flatten_into(const Val& v, std::vector<Val>& out) {
   }
 }
 
-void descendants(const Val& v, std::vector<Val>& out, size_t depth) {
-  if (depth > 10000) {
-    throw JError("U1001");
-  }
+void descendants(const Val& v, std::vector<Val>& out) {
+  check_stack();
   if (!v.is_array())
     out.push_back(v);
   if (v.is_array()) {
     for (size_t i = 0; i < v.size(); ++i)
-      descendants(v.at(i), out, depth + 1);
+      descendants(v.at(i), out);
   } else if (v.is_object()) {
-    v.for_each_member([&](std::string_view, const Val& m) { descendants(m, out, depth + 1); });
+    v.for_each_member([&](std::string_view, const Val& m) { descendants(m, out); });
   }
 }
 
@@ -68,6 +79,7 @@ bool is_integer(double d) {
 }
 
 Val deep_clone(const Val& v) {
+  check_stack();
   if (v.is_array()) {
     std::vector<Val> items;
     items.reserve(v.size());
@@ -87,7 +99,10 @@ Val deep_clone(const Val& v) {
 }  // namespace
 
 Evaluator::Evaluator(Host& host, const Limits& limits, std::shared_ptr<const Program> program)
-    : host_(host), limits_(limits), program_(std::move(program)) {
+    : host_(host),
+      limits_(limits),
+      program_(std::move(program)),
+      stack_floor_(StackScope::floor()) {
   start_ = limits_.timeout_ms > 0 ? host_.monotonic_millis() : 0;
   timestamp_ = host_.now_millis();
 }
@@ -131,13 +146,10 @@ void Evaluator::charge(uint64_t steps) {
 
 Val Evaluator::eval(const Node* expr, const Val& input, const Env& env) {
   DepthGuard guard(depth_);
-  if (depth_ > limits_.max_depth) {
-    JError e("U1001");
-    e.message =
-        "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting "
-        "as "
-        "tail-recursive.";
-    throw e;
+  // Both bounds report what jsonata-js's depth limit does: the count is the documented limit,
+  // the address comparison what keeps the native stack (whatever a level costs) within budget.
+  if (depth_ > limits_.max_depth || current_frame_address() < stack_floor_) [[unlikely]] {
+    throw_stack_overflow();
   }
   ++steps_;
   if (steps_ > limits_.max_steps || (limits_.timeout_ms > 0 && (steps_ & 1023) == 0)) {
@@ -163,11 +175,87 @@ Val Evaluator::eval(const Node* expr, const Val& input, const Env& env) {
 }
 
 Val Evaluator::eval_inner(const Node* expr, const Val& input, const Env& env) {
+  // Only the cases on the recursive paths of typical expressions stay inline; the others are
+  // out-of-line functions so that this frame, which every nesting level pays for, stays small.
   switch (expr->type) {
     case NT::Path:
       return eval_path(expr, input, env);
     case NT::Binary:
       return eval_binary(expr, input, env);
+    case NT::Name:
+      return lookup(input, expr->str);
+    case NT::String:
+      return Val::string(expr->str);
+    case NT::Number:
+      return Val::number(expr->num);
+    case NT::Value:
+      return expr->value_kind == 0 ? Val::null() : Val::boolean(expr->value_kind == 1);
+    case NT::Condition: {
+      Val c = eval(expr->cond, input, env);
+      if (to_boolean(c).value_or(false))
+        return eval(expr->then_, input, env);
+      if (expr->else_ != nullptr)
+        return eval(expr->else_, input, env);
+      return Val();
+    }
+    case NT::Coalesce: {
+      Val c = eval(expr->cond, input, env);
+      if (c.is_undefined())
+        return eval(expr->else_, input, env);
+      return c;
+    }
+    case NT::Elvis: {
+      Val c = eval(expr->cond, input, env);
+      if (to_boolean(c).value_or(false))
+        return c;
+      return eval(expr->else_, input, env);
+    }
+    case NT::Block:
+      return eval_block(expr, input, env);
+    case NT::Bind:
+      return eval_bind(expr, input, env);
+    case NT::Function:
+      return eval_function(expr, input, env, nullptr);
+    case NT::Variable: {
+      if (expr->str.empty()) {
+        if (input.is_array() && input.has_flag(kOuterWrapper))
+          return input.at(0);
+        return input;
+      }
+      const Val* v = env->lookup(expr->str);
+      return v ? *v : Val();
+    }
+    case NT::Partial:
+      return eval_partial(expr, input, env);
+    case NT::Apply:
+      return eval_apply_expr(expr, input, env);
+    case NT::Sort:
+      return eval_sort(expr, input, env);
+    default:
+      return eval_other(expr, input, env);
+  }
+}
+
+Val Evaluator::eval_block(const Node* expr, const Val& input, const Env& env) {
+  Env frame = std::make_shared<Frame>(env);
+  Val result;
+  for (const Node* e : expr->items)
+    result = eval(e, input, frame);
+  return result;
+}
+
+Val Evaluator::eval_bind(const Node* expr, const Val& input, const Env& env) {
+  Val v = eval(expr->rhs, input, env);
+  if (v.is_function() || ((v.is_array() || v.is_object()) && !v.json_backed())) {
+    note_binding(env);
+  }
+  env->bind(expr->lhs->str, v);
+  return v;
+}
+
+// The node kinds that do not recurse through eval_inner's hot cases.
+Val Evaluator::eval_other(const Node* expr, const Val& input, const Env& env) {
+  switch (expr->type) {
     case NT::Negate: {
       Val v = eval(expr->expr, input, env);
       if (v.is_undefined())
@@ -210,14 +298,6 @@ Val Evaluator::eval_inner(const Node* expr, const Val& input, const Env& env) {
     }
     case NT::ObjectCons:
       return eval_group(expr, expr->pairs, expr->position, input, env);
-    case NT::Name:
-      return lookup(input, expr->str);
-    case NT::String:
-      return Val::string(expr->str);
-    case NT::Number:
-      return Val::number(expr->num);
-    case NT::Value:
-      return expr->value_kind == 0 ? Val::null() : Val::boolean(expr->value_kind == 1);
     case NT::Wildcard: {
       Val results = Val::sequence();
       Val in = input;
@@ -246,7 +326,7 @@ Val Evaluator::eval_inner(const Node* expr, const Val& input, const Env& env) {
       if (input.is_undefined())
         return Val();
       std::vector<Val> out;
-      descendants(input, out, 0);
+      descendants(input, out);
       if (out.size() == 1)
         return out[0];
       return Val::sequence(std::move(out));
@@ -255,59 +335,12 @@ Val Evaluator::eval_inner(const Node* expr, const Val& input, const Env& env) {
       const Val* v = env->lookup(expr->slot->label);
       return v ? *v : Val();
     }
-    case NT::Condition: {
-      Val c = eval(expr->cond, input, env);
-      auto b = to_boolean(c);
-      if (b.value_or(false))
-        return eval(expr->then_, input, env);
-      if (expr->else_ != nullptr)
-        return eval(expr->else_, input, env);
-      return Val();
-    }
-    case NT::Coalesce: {
-      Val c = eval(expr->cond, input, env);
-      if (c.is_undefined())
-        return eval(expr->else_, input, env);
-      return c;
-    }
-    case NT::Elvis: {
-      Val c = eval(expr->cond, input, env);
-      if (to_boolean(c).value_or(false))
-        return c;
-      return eval(expr->else_, input, env);
-    }
-    case NT::Block: {
-      Env frame = std::make_shared<Frame>(env);
-      Val result;
-      for (const Node* e : expr->items)
-        result = eval(e, input, frame);
-      return result;
-    }
-    case NT::Bind: {
-      Val v = eval(expr->rhs, input, env);
-      if (v.is_function() || ((v.is_array() || v.is_object()) && !v.json_backed())) {
-        note_binding(env);
-      }
-      env->bind(expr->lhs->str, v);
-      return v;
-    }
     case NT::Regex: {
       auto fn = std::make_shared<Function>();
       fn->kind = FnKind::Regex;
       fn->regex = expr->regex;
       fn->regex_source = expr->regex_source;
       return Val::function(std::move(fn));
-    }
-    case NT::Function:
-      return eval_function(expr, input, env, nullptr);
-    case NT::Variable: {
-      if (expr->str.empty()) {
-        if (input.is_array() && input.has_flag(kOuterWrapper))
-          return input.at(0);
-        return input;
-      }
-      const Val* v = env->lookup(expr->str);
-      return v ? *v : Val();
     }
     case NT::Lambda: {
       auto fn = std::make_shared<Function>();
@@ -321,12 +354,6 @@ Val Evaluator::eval_inner(const Node* expr, const Val& input, const Env& env) {
       fn->thunk = expr->thunk;
       return Val::function(std::move(fn));
     }
-    case NT::Partial:
-      return eval_partial(expr, input, env);
-    case NT::Apply:
-      return eval_apply_expr(expr, input, env);
-    case NT::Sort:
-      return eval_sort(expr, input, env);
     case NT::Transform: {
       auto fn = std::make_shared<Function>();
       fn->kind = FnKind::Transform;
@@ -336,7 +363,6 @@ Val Evaluator::eval_inner(const Node* expr, const Val& input, const Env& env) {
       fn->sig = parse_signature("<(oa):o>");
       return Val::function(std::move(fn));
     }
-    case NT::Operator:
     default:
       return Val();
   }
@@ -577,161 +603,151 @@ Val Evaluator::eval_filter(const Node* pred, const Val& input_in, const Env& env
   return results;
 }
 
+namespace {
+
+// Errors of binary operators, out of line: a JError (strings, two values) is large, and building
+// one inline would enlarge the frame of every nested binary expression.
+[[noreturn, gnu::noinline, gnu::cold]] void throw_operand(const char* code, const Val& v,
+                                                          const Node* expr,
+                                                          const Val* v2 = nullptr) {
+  JError e(code, v);
+  if (v2 != nullptr)
+    e.value2 = *v2;
+  e.position = expr->position;
+  e.token = expr->str;
+  throw e;
+}
+
+bool numeric_operand(const Val& v, const Node* expr) {
+  try {
+    return is_numeric(v);
+  } catch (JError& e) {
+    e.position = expr->position;
+    e.token = expr->str;
+    throw;
+  }
+}
+
+template <typename T>
+bool compare(Op op, const T& a, const T& b) {
+  switch (op) {
+    case Op::Lt:
+      return a < b;
+    case Op::Le:
+      return a <= b;
+    case Op::Gt:
+      return a > b;
+    default:
+      return a >= b;
+  }
+}
+
+}  // namespace
+
 Val Evaluator::eval_binary(const Node* expr, const Val& input, const Env& env) {
   Val lhs = eval(expr->lhs, input, env);
   Op op = expr->op;
-  auto fail = [&](JError e) -> JError {
-    e.position = expr->position;
-    e.token = expr->str;
-    return e;
-  };
   if (op == Op::And || op == Op::Or) {
     bool l = to_boolean(lhs).value_or(false);
-    if (op == Op::And) {
-      if (!l)
-        return Val::boolean(false);
-      return Val::boolean(to_boolean(eval(expr->rhs, input, env)).value_or(false));
-    }
-    if (l)
-      return Val::boolean(true);
+    if (op == Op::And ? !l : l)
+      return Val::boolean(l);
     return Val::boolean(to_boolean(eval(expr->rhs, input, env)).value_or(false));
   }
   Val rhs = eval(expr->rhs, input, env);
-  try {
-    switch (op) {
-      case Op::Plus:
-      case Op::Minus:
-      case Op::Mul:
-      case Op::Div:
-      case Op::Mod: {
-        if (!lhs.is_undefined() && !is_numeric(lhs))
-          throw JError("T2001", lhs);
-        if (!rhs.is_undefined() && !is_numeric(rhs))
-          throw JError("T2002", rhs);
-        if (lhs.is_undefined() || rhs.is_undefined())
-          return Val();
-        double a = lhs.as_number(), b = rhs.as_number(), r = 0;
-        switch (op) {
-          case Op::Plus:
-            r = a + b;
-            break;
-          case Op::Minus:
-            r = a - b;
-            break;
-          case Op::Mul:
-            r = a * b;
-            break;
-          case Op::Div:
-            r = a / b;
-            break;
-          default:
-            r = std::fmod(a, b);
-            break;
-        }
-        return Val::number(r);
+  switch (op) {
+    case Op::Plus:
+    case Op::Minus:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Mod: {
+      if (!lhs.is_undefined() && !numeric_operand(lhs, expr))
+        throw_operand("T2001", lhs, expr);
+      if (!rhs.is_undefined() && !numeric_operand(rhs, expr))
+        throw_operand("T2002", rhs, expr);
+      if (lhs.is_undefined() || rhs.is_undefined())
+        return Val();
+      double a = lhs.as_number(), b = rhs.as_number();
+      switch (op) {
+        case Op::Plus:
+          return Val::number(a + b);
+        case Op::Minus:
+          return Val::number(a - b);
+        case Op::Mul:
+          return Val::number(a * b);
+        case Op::Div:
+          return Val::number(a / b);
+        default:
+          return Val::number(std::fmod(a, b));
       }
-      case Op::Eq:
-      case Op::Ne: {
-        if (lhs.is_undefined() || rhs.is_undefined())
-          return Val::boolean(false);
-        bool eq = deep_equal(lhs, rhs);
-        return Val::boolean(op == Op::Eq ? eq : !eq);
+    }
+    case Op::Eq:
+    case Op::Ne: {
+      if (lhs.is_undefined() || rhs.is_undefined())
+        return Val::boolean(false);
+      bool eq = deep_equal(lhs, rhs);
+      return Val::boolean(op == Op::Eq ? eq : !eq);
+    }
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge: {
+      auto comparable = [](const Val& v) {
+        return v.is_undefined() || v.is_string() || v.is_number();
+      };
+      if (!comparable(lhs) || !comparable(rhs)) {
+        bool lbad = !(lhs.is_string() || lhs.is_number());
+        throw_operand("T2010", lbad ? lhs : rhs, expr);
       }
-      case Op::Lt:
-      case Op::Le:
-      case Op::Gt:
-      case Op::Ge: {
-        auto comparable = [](const Val& v) {
-          return v.is_undefined() || v.is_string() || v.is_number();
-        };
-        if (!comparable(lhs) || !comparable(rhs)) {
-          bool lbad = !(lhs.is_string() || lhs.is_number());
-          throw JError("T2010", lbad ? lhs : rhs);
-        }
-        if (lhs.is_undefined() || rhs.is_undefined())
-          return Val();
-        if (lhs.type() != rhs.type()) {
-          JError e("T2009", lhs);
-          e.value2 = rhs;
-          throw e;
-        }
-        int c;
-        if (lhs.is_number()) {
-          double a = lhs.as_number(), b = rhs.as_number();
-          bool r = false;
-          switch (op) {
-            case Op::Lt:
-              r = a < b;
-              break;
-            case Op::Le:
-              r = a <= b;
-              break;
-            case Op::Gt:
-              r = a > b;
-              break;
-            default:
-              r = a >= b;
-              break;
-          }
-          return Val::boolean(r);
-        }
-        c = lhs.as_string().compare(rhs.as_string());
-        bool r = false;
-        switch (op) {
-          case Op::Lt:
-            r = c < 0;
-            break;
-          case Op::Le:
-            r = c <= 0;
-            break;
-          case Op::Gt:
-            r = c > 0;
-            break;
-          default:
-            r = c >= 0;
-            break;
-        }
-        return Val::boolean(r);
-      }
-      case Op::Concat: {
-        std::string s;
+      if (lhs.is_undefined() || rhs.is_undefined())
+        return Val();
+      if (lhs.type() != rhs.type())
+        throw_operand("T2009", lhs, expr, &rhs);
+      if (lhs.is_number())
+        return Val::boolean(compare(op, lhs.as_number(), rhs.as_number()));
+      return Val::boolean(compare(op, lhs.as_string().compare(rhs.as_string()), 0));
+    }
+    case Op::Concat: {
+      std::string s;
+      try {
         if (!lhs.is_undefined())
           s = to_string_fn(lhs);
         if (!rhs.is_undefined())
           s += to_string_fn(rhs);
-        return Val::string(s);
+      } catch (JError& e) {
+        e.position = expr->position;
+        e.token = expr->str;
+        throw;
       }
-      case Op::Range: {
-        if (!lhs.is_undefined() && !(lhs.is_number() && is_integer(lhs.as_number())))
-          throw JError("T2003", lhs);
-        if (!rhs.is_undefined() && !(rhs.is_number() && is_integer(rhs.as_number())))
-          throw JError("T2004", rhs);
-        if (lhs.is_undefined() || rhs.is_undefined())
-          return Val();
-        double a = lhs.as_number(), b = rhs.as_number();
-        if (a > b)
-          return Val();
-        double size = b - a + 1;
-        if (size > 1e7)
-          throw JError("D2014", Val::number(size));
-        return Val::range(a, static_cast<size_t>(size));
-      }
-      case Op::In: {
-        if (lhs.is_undefined() || rhs.is_undefined())
-          return Val::boolean(false);
-        if (!rhs.is_array())
-          return Val::boolean(strict_equal(lhs, rhs));
-        for (size_t i = 0; i < rhs.size(); ++i) {
-          if (strict_equal(rhs.at(i), lhs))
-            return Val::boolean(true);
-        }
-        return Val::boolean(false);
-      }
-      default:
-        return Val();
+      return Val::string(s);
     }
-  } catch (JError& e) {
-    throw fail(std::move(e));
+    case Op::Range: {
+      if (!lhs.is_undefined() && !(lhs.is_number() && is_integer(lhs.as_number())))
+        throw_operand("T2003", lhs, expr);
+      if (!rhs.is_undefined() && !(rhs.is_number() && is_integer(rhs.as_number())))
+        throw_operand("T2004", rhs, expr);
+      if (lhs.is_undefined() || rhs.is_undefined())
+        return Val();
+      double a = lhs.as_number(), b = rhs.as_number();
+      if (a > b)
+        return Val();
+      double size = b - a + 1;
+      if (size > 1e7)
+        throw_operand("D2014", Val::number(size), expr);
+      return Val::range(a, static_cast<size_t>(size));
+    }
+    case Op::In: {
+      if (lhs.is_undefined() || rhs.is_undefined())
+        return Val::boolean(false);
+      if (!rhs.is_array())
+        return Val::boolean(strict_equal(lhs, rhs));
+      for (size_t i = 0; i < rhs.size(); ++i) {
+        if (strict_equal(rhs.at(i), lhs))
+          return Val::boolean(true);
+      }
+      return Val::boolean(false);
+    }
+    default:
+      return Val();
   }
 }
 
@@ -949,15 +965,15 @@ Val Evaluator::eval_function(const Node* expr, const Val& input, const Env& env,
     args.push_back(*context);
   for (const Node* a : expr->items)
     args.push_back(eval(a, input, env));
-  std::string proc_name =
-      expr->procedure->type == NT::Path ? expr->procedure->items[0]->str : expr->procedure->str;
   try {
     return apply(proc, std::move(args), input, env);
   } catch (JError& e) {
     if (e.position < 0)
       e.position = expr->position;
-    if (!e.token)
-      e.token = proc_name;
+    if (!e.token) {
+      e.token =
+          expr->procedure->type == NT::Path ? expr->procedure->items[0]->str : expr->procedure->str;
+    }
     throw;
   }
 }
@@ -1081,9 +1097,12 @@ Val Evaluator::apply_inner(const Val& proc, std::vector<Val>& args, const Val& i
         // A thunk's body is the tail call itself; evaluating it is done by the trampoline.
         return eval(f->node->body, f->input, frame);
       }
+      if (!f->program || f->program == program_) {
+        return eval(f->node->body, f->input, frame);
+      }
+      // A lambda created by $eval's program: evaluate it with its own AST kept current.
       auto saved = program_;
-      if (f->program && f->program != program_)
-        program_ = f->program;
+      program_ = f->program;
       try {
         Val r = eval(f->node->body, f->input, frame);
         program_ = saved;
@@ -1117,45 +1136,48 @@ Val Evaluator::apply_inner(const Val& proc, std::vector<Val>& args, const Val& i
     case FnKind::Transform:
       return apply_transform(*f, a.empty() ? Val() : a[0]);
     case FnKind::Regex:
-    case FnKind::Matcher: {
-      // Calling a regex directly yields a match object, like the reference's closure.
-      bool is_next = f->kind == FnKind::Matcher;
-      Val str = is_next ? *f->bound[0] : (a.empty() ? Val() : a[0]);
-      if (!str.is_string())
-        return Val();
-      size_t from = is_next ? f->offset : 0;
-      std::string_view s = str.as_string();
-      if (is_next && from >= s.size())
-        return Val();
-      RegexMatch m;
-      if (!f->regex->search(s, from, m))
-        return Val();
-      if (is_next && m.start == m.end) {
-        JError e("D1004", Val::string(f->regex_source));
-        throw e;
-      }
-      Val obj = Val::object();
-      ObjectData& od = obj.obj();
-      od.set("match", Val::string(s.substr(m.start, m.end - m.start)));
-      od.set("start", Val::number(static_cast<double>(utf8_length(s.substr(0, m.start)))));
-      od.set("end", Val::number(static_cast<double>(utf8_length(s.substr(0, m.end)))));
-      std::vector<Val> groups;
-      for (const auto& g : m.groups) {
-        groups.push_back(g ? Val::string(s.substr(g->first, g->second - g->first))
-                           : Val::string(""));
-      }
-      od.set("groups", Val::array(std::move(groups)));
-      auto next = std::make_shared<Function>();
-      next->kind = FnKind::Matcher;
-      next->regex = f->regex;
-      next->regex_source = f->regex_source;
-      next->offset = m.end;
-      next->bound.emplace_back(str);
-      od.set("next", Val::function(next));
-      return obj;
-    }
+    case FnKind::Matcher:
+      return apply_regex(*f, a);
   }
   return Val();
+}
+
+// Calling a regex directly yields a match object, like the reference's closure.
+Val Evaluator::apply_regex(const Function& fn, const std::vector<Val>& a) {
+  const Function* f = &fn;
+  bool is_next = f->kind == FnKind::Matcher;
+  Val str = is_next ? *f->bound[0] : (a.empty() ? Val() : a[0]);
+  if (!str.is_string())
+    return Val();
+  size_t from = is_next ? f->offset : 0;
+  std::string_view s = str.as_string();
+  if (is_next && from >= s.size())
+    return Val();
+  RegexMatch m;
+  if (!f->regex->search(s, from, m))
+    return Val();
+  if (is_next && m.start == m.end) {
+    JError e("D1004", Val::string(f->regex_source));
+    throw e;
+  }
+  Val obj = Val::object();
+  ObjectData& od = obj.obj();
+  od.set("match", Val::string(s.substr(m.start, m.end - m.start)));
+  od.set("start", Val::number(static_cast<double>(utf8_length(s.substr(0, m.start)))));
+  od.set("end", Val::number(static_cast<double>(utf8_length(s.substr(0, m.end)))));
+  std::vector<Val> groups;
+  for (const auto& g : m.groups) {
+    groups.push_back(g ? Val::string(s.substr(g->first, g->second - g->first)) : Val::string(""));
+  }
+  od.set("groups", Val::array(std::move(groups)));
+  auto next = std::make_shared<Function>();
+  next->kind = FnKind::Matcher;
+  next->regex = f->regex;
+  next->regex_source = f->regex_source;
+  next->offset = m.end;
+  next->bound.emplace_back(str);
+  od.set("next", Val::function(next));
+  return obj;
 }
 
 Val Evaluator::apply_host(const HostFunction& fn, const std::vector<Val>& args) {

@@ -29,6 +29,9 @@ class Evaluator {
 
  private:
   Val eval_inner(const Node* expr, const Val& input, const Env& env);
+  Val eval_block(const Node* expr, const Val& input, const Env& env);
+  Val eval_bind(const Node* expr, const Val& input, const Env& env);
+  [[gnu::noinline]] Val eval_other(const Node* expr, const Val& input, const Env& env);
   Val eval_path(const Node* expr, const Val& input, const Env& env);
   Val eval_step(const Node* expr, const Val& input, const Env& env, bool last);
   Val eval_tuple_step(const Node* expr, const Val& input, Val tuples, bool have_tuples,
@@ -44,6 +47,7 @@ class Evaluator {
   Val eval_apply_expr(const Node* expr, const Val& input, const Env& env);
   Val apply_inner(const Val& proc, std::vector<Val>& args, const Val& input, const Env& env);
   Val apply_transform(const Function& fn, const Val& obj);
+  [[gnu::noinline]] Val apply_regex(const Function& fn, const std::vector<Val>& args);
   Val apply_host(const HostFunction& fn, const std::vector<Val>& args);
   Env frame_from_tuple(const Env& env, const Val& tuple);
 
@@ -54,6 +58,8 @@ class Evaluator {
   std::vector<std::weak_ptr<Frame>> bound_frames_;
   size_t compact_at_ = 64;
   std::shared_ptr<const Program> program_;
+  // Lowest native frame address eval() may reach (StackScope of the entry point); 0 = unchecked.
+  uintptr_t stack_floor_ = 0;
   size_t depth_ = 0;
   uint64_t steps_ = 0;
   int64_t start_ = 0;

@@ -8,6 +8,7 @@
 
 #include "jsonata/evaluator.h"
 #include "jsonata/format.h"
+#include "jsonata/stack.h"
 
 namespace signoff::jsonata {
 
@@ -41,6 +42,7 @@ std::optional<bool> to_boolean(const Val& v) {
     case Type::Object:
       return v.object_size() > 0;
     case Type::Array: {
+      check_stack();
       size_t n = v.size();
       if (n == 0)
         return false;
@@ -687,6 +689,33 @@ std::string expand_replacement(std::string_view rep, const MatchObj& m) {
   return out;
 }
 
+// $replace with a regex literal and a plain replacement string (no $n references): searched and
+// spliced in byte offsets, building neither match objects nor a UTF-32 copy of the subject, which
+// were most of the cost of the general path. Same rules: a zero-length match after the first is
+// D1004.
+Val replace_literal(const Function& f, const Val& s, std::string_view rep, double limit) {
+  std::string_view str = s.as_string();
+  RegexMatch m;
+  if (!f.regex->search(str, 0, m))
+    return s;
+  std::string result;
+  result.reserve(str.size() + rep.size());
+  size_t position = 0;
+  double count = 0;
+  while (true) {
+    result.append(str.substr(position, m.start - position));
+    result.append(rep);
+    position = m.end;
+    ++count;
+    if (count >= limit || position >= str.size() || !f.regex->search(str, position, m))
+      break;
+    if (m.start == m.end)
+      throw JError("D1004", Val::string(f.regex_source));
+  }
+  result.append(str.substr(std::min(position, str.size())));
+  return Val::string(result);
+}
+
 Val fn_replace(Evaluator& ev, Args& a, const Val&, const Env& env) {
   const Val& s = arg(a, 0);
   if (s.is_undefined())
@@ -718,6 +747,10 @@ Val fn_replace(Evaluator& ev, Args& a, const Val&, const Env& env) {
     }
     result += str.substr(position);
     return Val::string(result);
+  }
+  if (Function* f = pattern.fn(); f != nullptr && f->kind == FnKind::Regex && rep.is_string() &&
+                                  rep.as_string().find('$') == std::string_view::npos) {
+    return replace_literal(*f, s, rep.as_string(), limit);
   }
   std::u32string u = utf8_to_u32(str);
   auto m = first_match(ev, pattern, s, env);
@@ -1019,6 +1052,7 @@ Val fn_zip(Evaluator&, Args& a, const Val&, const Env&) {
 // ---- objects ----
 
 void keys_into(const Val& v, std::vector<std::string>& out) {
+  check_stack();
   if (v.is_array()) {
     for (size_t i = 0; i < v.size(); ++i)
       keys_into(v.at(i), out);
@@ -1040,6 +1074,7 @@ Val fn_keys(Evaluator&, Args& a, const Val&, const Env&) {
 }
 
 Val lookup_fn(const Val& input, std::string_view key) {
+  check_stack();
   if (input.is_array()) {
     std::vector<Val> out;
     for (size_t i = 0; i < input.size(); ++i) {
@@ -1065,6 +1100,7 @@ Val fn_lookup(Evaluator&, Args& a, const Val&, const Env&) {
 }
 
 Val spread(const Val& v) {
+  check_stack();
   if (v.is_array()) {
     Val result = Val::sequence();
     for (size_t i = 0; i < v.size(); ++i)
@@ -1411,6 +1447,7 @@ Val fn_decode_url(Evaluator&, Args& a, const Val&, const Env&) {
 // ---- misc ----
 
 Val deep_copy(const Val& v) {
+  check_stack();
   if (v.is_array()) {
     std::vector<Val> out;
     for (size_t i = 0; i < v.size(); ++i)

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "jsonata/evaluator.h"
+#include "jsonata/stack.h"
 
 namespace signoff::jsonata {
 
@@ -159,6 +160,7 @@ Error to_error(const JError& e) {
 }  // namespace
 
 std::pair<std::optional<Expression>, Error> Expression::compile(std::string_view text) {
+  StackScope stack(kDefaultStackBytes);
   try {
     Expression ex;
     ex.program_ = parse_program(text);
@@ -193,6 +195,7 @@ std::vector<std::string> Expression::free_variables() const {
 Result Expression::evaluate(const json::Value* input, const std::vector<Binding>& bindings,
                             Host& host, const Limits& limits) const {
   Result r;
+  StackScope stack(limits.max_stack_bytes);
   try {
     Evaluator ev(host, limits, program_);
     Env env = std::make_shared<Frame>(library_ ? library_->env : Evaluator::builtins());

@@ -39,9 +39,14 @@ class Host {
 };
 
 struct Limits {
-  // Maximum nesting of expression evaluation (function recursion counts here). The default keeps
-  // native stack use well under 8 MiB.
+  // Maximum nesting of expression evaluation (function recursion counts here).
   size_t max_depth = 1000;
+  // Native stack the evaluation may use below Expression::evaluate's frame, in bytes (doubled
+  // several times over in sanitizer builds, whose frames are larger). Whichever of this and
+  // max_depth is reached first fails the evaluation with U1001, so no expression or input can
+  // overflow the thread's stack: keep it well below the smallest stack of a thread that
+  // evaluates (server threads may have far less than the main thread's 8 MiB).
+  size_t max_stack_bytes = 512 * 1024;
   // Maximum number of evaluation steps (expression nodes evaluated, regex steps count too).
   uint64_t max_steps = 50'000'000;
   // Wall-clock budget in milliseconds measured with Host::monotonic_millis(); 0 = none.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "jsonata/runtime.h"
+#include "jsonata/stack.h"
 
 namespace signoff::jsonata {
 namespace {
@@ -34,6 +35,18 @@ JError syntax(const char* code, int64_t pos, std::optional<std::string> token = 
   e.position = pos;
   e.token = std::move(token);
   return e;
+}
+
+// Parsing and AST processing recurse once per nesting level ((((...)))), [[[...]]], a.b.c...);
+// past the native stack budget (stack.h) the expression is refused with U1001, the code jsonata-js
+// reports for running out of stack, instead of overflowing.
+void check_nesting(int64_t pos) {
+  if (stack_exhausted()) [[unlikely]] {
+    JError e("U1001");
+    e.position = pos;
+    e.message = "Expression nesting too deep: exceeded the parser's stack budget";
+    throw e;
+  }
 }
 
 class Lexer {
@@ -466,9 +479,7 @@ class Parser {
   }
 
   Node* expression(int rbp) {
-    if (++depth_ > 500) {
-      throw syntax("S0301", cur_.position);  // nesting too deep; treated as a syntax error
-    }
+    check_nesting(cur_.position);
     Token t = cur_;
     std::string tid = id_;
     advance(nullptr, true);
@@ -479,7 +490,6 @@ class Parser {
       advance(nullptr, false);
       left = led(lt, lid, left);
     }
-    --depth_;
     return left;
   }
 
@@ -835,9 +845,7 @@ class Parser {
   }
 
   Node* process(Node* expr) {
-    if (++depth_ > 600) {
-      throw syntax("S0301", expr->position);
-    }
+    check_nesting(expr->position);
     Node* result = nullptr;
     switch (expr->type) {
       case NT::RawBinary:
@@ -970,7 +978,6 @@ class Parser {
     }
     if (expr->keep_array)
       result->keep_array = true;
-    --depth_;
     return result;
   }
 
@@ -1149,7 +1156,6 @@ class Parser {
   Program& prog_;
   Token cur_;
   std::string id_;
-  int depth_ = 0;
   int ancestor_label_ = 0;
   int ancestor_index_ = 0;
 };

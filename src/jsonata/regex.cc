@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "jsonata/runtime.h"
+#include "jsonata/stack.h"
 
 namespace signoff::jsonata {
 namespace {
@@ -154,6 +155,7 @@ class RegexParser {
   char32_t peek() const { return p_[i_]; }
 
   std::unique_ptr<RNode> alt() {
+    check_stack();  // groups nest by recursion: ((((...)))) must fail cleanly
     auto first = seq();
     if (!more() || peek() != '|')
       return first;

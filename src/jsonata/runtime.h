@@ -206,8 +206,10 @@ struct Regex {
 std::shared_ptr<Regex> compile_regex(std::string_view pattern, std::string_view flags);
 
 // ---- environment & functions ------------------------------------------------------------------
-struct Frame {
+struct Frame final : HeapObj {
   explicit Frame(std::shared_ptr<Frame> p) : parent(std::move(p)) {}
+  // Long parent chains (repeated partial application) are released iteratively.
+  ~Frame() override;
   std::shared_ptr<Frame> parent;
   std::vector<std::pair<std::string, Val>> vars;
   void bind(std::string_view name, Val v) {
@@ -240,6 +242,7 @@ enum class FnKind : uint8_t { Lambda, Native, Partial, Regex, Transform, Chain, 
 struct HostFunction;
 
 struct Function final : HeapObj {
+  ~Function() override;  // releases captured frames and values iteratively (release_deep)
   FnKind kind;
   // Lambda / Transform
   std::shared_ptr<const Program> program;  // keeps the AST alive

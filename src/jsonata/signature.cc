@@ -8,6 +8,7 @@
 #endif
 
 #include "jsonata/runtime.h"
+#include "jsonata/stack.h"
 
 namespace signoff::jsonata {
 namespace {
@@ -71,6 +72,7 @@ bool allowed(const SigParam& p, char c) {
 // after the last param. Greedy, as a JS regex would be.
 bool match_from(const std::vector<SigParam>& params, size_t pi, size_t last, const std::string& sig,
                 size_t si, bool anchored, std::vector<size_t>& lens, size_t& end) {
+  check_stack();
   if (pi == last) {
     if (anchored && si != sig.size())
       return false;

@@ -6,8 +6,71 @@
 #include <cstdlib>
 
 #include "jsonata/runtime.h"
+#include "jsonata/stack.h"
 
 namespace signoff::jsonata {
+
+namespace {
+// Objects whose destruction was deferred by release_deep; non-null while a drain is running.
+thread_local std::vector<std::shared_ptr<HeapObj>>* t_pending = nullptr;
+}  // namespace
+
+void release_deep(std::shared_ptr<HeapObj>& p) noexcept {
+  if (!p) {
+    return;
+  }
+  if (p.use_count() != 1) {
+    p.reset();  // another owner keeps it alive: no destructor runs here
+    return;
+  }
+  if (t_pending != nullptr) {
+    t_pending->push_back(std::move(p));
+    return;
+  }
+  std::vector<std::shared_ptr<HeapObj>> pending;
+  t_pending = &pending;
+  pending.push_back(std::move(p));
+  while (!pending.empty()) {
+    std::shared_ptr<HeapObj> next = std::move(pending.back());
+    pending.pop_back();
+    next.reset();  // its destructor queues its own children on `pending`
+  }
+  t_pending = nullptr;
+}
+
+ArrayData::~ArrayData() {
+  for (Val& v : items) {
+    v.release_deep();
+  }
+}
+
+ObjectData::~ObjectData() {
+  for (auto& m : members) {
+    m.second.release_deep();
+  }
+}
+
+Frame::~Frame() {
+  std::shared_ptr<HeapObj> p = std::move(parent);
+  release_deep(p);
+  for (auto& var : vars) {
+    var.second.release_deep();
+  }
+}
+
+Function::~Function() {
+  std::shared_ptr<HeapObj> heap[] = {std::move(env), std::move(target), std::move(first),
+                                     std::move(second)};
+  for (auto& p : heap) {
+    release_deep(p);
+  }
+  input.release_deep();
+  for (auto& b : bound) {
+    if (b) {
+      b->release_deep();
+    }
+  }
+}
 
 const Val* ObjectData::find(std::string_view key) const {
   if (!index.empty()) {
@@ -256,6 +319,7 @@ const void* Val::identity() const {
 }
 
 json::Value to_json(const Val& v) {
+  check_stack();
   switch (v.type()) {
     case Type::Undefined:
     case Type::Null:
@@ -406,6 +470,7 @@ void newline(std::string& out, int indent) {
 }  // namespace
 
 void stringify(const Val& v, bool pretty, std::string& out, int indent) {
+  check_stack();
   switch (v.type()) {
     case Type::Undefined:
     case Type::Null:
@@ -509,6 +574,7 @@ bool deep_equal(const Val& a, const Val& b) {
   if (a.type() != b.type()) {
     return false;
   }
+  check_stack();
   switch (a.type()) {
     case Type::Array: {
       if (a.size() != b.size()) {

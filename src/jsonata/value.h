@@ -37,12 +37,24 @@ struct HeapObj {
   virtual ~HeapObj() = default;
 };
 
+// Releases `p`. When it is the last owner, the object is destroyed iteratively: containers,
+// closures and frames nested in it are queued on a per-thread list instead of being destroyed
+// from inside their parent's destructor, so a value nested 10^6 levels deep (which $reduce can
+// build) is freed without recursing once per level on the native stack.
+void release_deep(std::shared_ptr<HeapObj>& p) noexcept;
+
 struct ArrayData;
 struct ObjectData;
 
 class Val {
  public:
   Val() = default;
+  // Hands this value's container (if any) to release_deep (destructors of containers).
+  void release_deep() noexcept {
+    if (h_) {
+      jsonata::release_deep(h_);
+    }
+  }
   static Val undefined() { return Val(); }
   static Val null() {
     Val v;
@@ -130,6 +142,7 @@ class Val {
 };
 
 struct ArrayData final : HeapObj {
+  ~ArrayData() override;
   std::vector<Val> items;
   // A range [a..b] stays lazy until something needs the elements (ranges may hold 10^7 numbers).
   bool is_range = false;
@@ -138,6 +151,7 @@ struct ArrayData final : HeapObj {
 };
 
 struct ObjectData final : HeapObj {
+  ~ObjectData() override;
   std::vector<std::pair<std::string, Val>> members;
   // Built once an object grows past a few members so grouping and lookups stay linear overall.
   std::unordered_map<std::string, size_t> index;

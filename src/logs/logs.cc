@@ -252,6 +252,42 @@ Result<Unit> LogsService::delete_log_group(const std::string& region, const std:
   return Unit{};
 }
 
+Result<Unit> LogsService::set_retention(const std::string& region, const std::string& name,
+                                        std::optional<int> days) {
+  static constexpr int kAllowed[] = {1,   3,   5,   7,   14,   30,   60,   90,   120,  150,  180,
+                                     365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
+  if (days && std::find(std::begin(kAllowed), std::end(kAllowed), *days) == std::end(kAllowed)) {
+    return make_error("InvalidParameterException",
+                      "1 validation error detected: Value '" + std::to_string(*days) +
+                          "' at 'retentionInDays' failed to satisfy constraint: Member must "
+                          "satisfy enum value set: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, "
+                          "365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]");
+  }
+  auto d = store_.get_document(kGroupKind, group_key(region, name));
+  if (!d) {
+    return group_missing();
+  }
+  auto p = json::parse(d->json);
+  json::Value g = p.ok() ? p.value : json::Value::object();
+  if (days) {
+    g.set("retentionInDays", json::Value(*days));
+  } else {
+    g.erase("retentionInDays");
+  }
+  store::DocumentBatch batch;
+  store::DocumentWrite w;
+  w.doc = *d;
+  w.doc.json = json::dump(g);
+  w.doc.updated_ms = clock_.now_ms();
+  w.expected_version = d->version;
+  batch.writes.push_back(std::move(w));
+  if (store_.apply_documents(batch) != store::WriteStatus::Ok) {
+    return make_error("OperationAbortedException",
+                      "Multiple concurrent requests to update the same resource were in conflict.");
+  }
+  return Unit{};
+}
+
 Result<json::Value> LogsService::describe_log_groups(const ListRequest& r) {
   auto page = store_.list_documents(kGroupKind, r.region + ":" + r.prefix, r.next_token,
                                     r.limit == 0 ? 50 : r.limit);

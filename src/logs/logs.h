@@ -73,6 +73,10 @@ class LogsService {
   Result<Unit> create_log_group(const std::string& region, const std::string& name);
   Result<Unit> delete_log_group(const std::string& region, const std::string& name);
   Result<json::Value> describe_log_groups(const ListRequest& r);
+  // PutRetentionPolicy (days) and DeleteRetentionPolicy (nullopt): recorded and described;
+  // Signoff keeps every event regardless.
+  Result<Unit> set_retention(const std::string& region, const std::string& name,
+                             std::optional<int> days);
   Result<Unit> create_log_stream(const std::string& region, const std::string& group,
                                  const std::string& stream);
   Result<json::Value> describe_log_streams(const ListRequest& r);

@@ -1,10 +1,11 @@
-#include "api/service_util.h"
+#include "common/worker_pool.h"
 
 #include <cstdio>
+#include <exception>
 
-namespace signoff::api {
+namespace signoff {
 
-BlockingPool::BlockingPool(unsigned threads) {
+WorkerPool::WorkerPool(unsigned threads) {
   for (unsigned i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {
       std::unique_lock lock(mu_);
@@ -19,9 +20,7 @@ BlockingPool::BlockingPool(unsigned threads) {
         try {
           fn();
         } catch (const std::exception& e) {
-          // The operation's reply is lost with it; the client sees its connection time out
-          // rather than the server going down.
-          std::fprintf(stderr, "signoff: blocking operation failed: %s\n", e.what());
+          std::fprintf(stderr, "signoff: background work failed: %s\n", e.what());
         }
         lock.lock();
       }
@@ -29,11 +28,11 @@ BlockingPool::BlockingPool(unsigned threads) {
   }
 }
 
-BlockingPool::~BlockingPool() {
+WorkerPool::~WorkerPool() {
   stop();
 }
 
-void BlockingPool::run(std::function<void()> fn) {
+void WorkerPool::post(std::function<void()> fn) {
   {
     std::lock_guard lock(mu_);
     if (stopping_) {
@@ -44,7 +43,7 @@ void BlockingPool::run(std::function<void()> fn) {
   cv_.notify_one();
 }
 
-void BlockingPool::stop() {
+void WorkerPool::stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
@@ -58,4 +57,4 @@ void BlockingPool::stop() {
   threads_.clear();
 }
 
-}  // namespace signoff::api
+}  // namespace signoff

@@ -1,0 +1,152 @@
+// AWS::IAM::User through the identity service. Ref: the user name; Arn. UserName and Path replace
+// it (the identity service has no UpdateUser); Groups, inline Policies and ManagedPolicyArns
+// change in place. LoginProfile, Tags and PermissionsBoundary are accepted and not applied.
+#include <algorithm>
+
+#include "deploy/resources/resources.h"
+#include "iam/identity.h"
+
+namespace signoff::deploy {
+
+namespace {
+
+using iam::EntityType;
+
+std::map<std::string, std::string> inline_policies(const json::Value& props) {
+  std::map<std::string, std::string> out;
+  const json::Value* v = props.find("Policies");
+  if (v && v->is_array()) {
+    for (const json::Value& p : v->as_array()) {
+      out[prop_string(p, "PolicyName")] = prop_document(p, "PolicyDocument");
+    }
+  }
+  return out;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+bool not_found(const Error& e) {
+  return e.type == "NoSuchEntity";
+}
+
+class UserProvider final : public ResourceProvider {
+ public:
+  explicit UserProvider(iam::IdentityService& id) : id_(id) {}
+
+  Result<ProvidedResource> create(const ResourceContext& ctx, const json::Value& props) override {
+    std::string name = prop_string(props, "UserName", ctx.generated_name);
+    auto user = id_.create_user(name, prop_string(props, "Path", "/"));
+    if (!user.ok()) {
+      return user.error();
+    }
+    auto applied = apply(name, json::Value::object(), props);
+    if (!applied.ok()) {
+      (void)remove(ctx, name, props);  // not recorded by the stack: leave nothing behind
+      return applied.error();
+    }
+    ProvidedResource p;
+    p.physical_id = name;
+    p.attributes = json::Value::object({{"Arn", json::Value(user->arn)}});
+    return p;
+  }
+
+  std::vector<std::string> replacement_properties() const override { return {"UserName", "Path"}; }
+
+  Result<ProvidedResource> update(const ResourceContext&, const ProvidedResource& current,
+                                  const json::Value& old_props, const json::Value& props) override {
+    auto r = apply(current.physical_id, old_props, props);
+    if (!r.ok()) {
+      return r.error();
+    }
+    return current;
+  }
+
+  Result<Unit> remove(const ResourceContext& ctx, const std::string& physical_id,
+                      const json::Value& props) override {
+    std::string name =
+        physical_id.empty() ? prop_string(props, "UserName", ctx.generated_name) : physical_id;
+    auto user = id_.get_user(name);
+    if (!user.ok()) {
+      return not_found(user.error()) ? Result<Unit>(Unit{}) : Result<Unit>(user.error());
+    }
+    for (const auto& [policy, document] : user->inline_policies) {
+      if (auto r = id_.delete_inline_policy(EntityType::User, name, policy); !r.ok()) {
+        return r.error();
+      }
+    }
+    for (const std::string& arn : user->attached) {
+      if (auto r = id_.detach_policy(EntityType::User, name, arn); !r.ok()) {
+        return r.error();
+      }
+    }
+    for (const std::string& group : user->groups) {
+      if (auto r = id_.remove_user_from_group(group, name); !r.ok() && !not_found(r.error())) {
+        return r.error();
+      }
+    }
+    auto r = id_.delete_user(name);
+    if (!r.ok() && !not_found(r.error())) {
+      return r.error();
+    }
+    return Unit{};
+  }
+
+ private:
+  // Brings groups and policies from `before` to `after`.
+  Result<Unit> apply(const std::string& name, const json::Value& before, const json::Value& after) {
+    auto old_groups = prop_strings(before, "Groups");
+    auto new_groups = prop_strings(after, "Groups");
+    for (const std::string& g : new_groups) {
+      if (!contains(old_groups, g)) {
+        if (auto r = id_.add_user_to_group(g, name); !r.ok()) {
+          return r.error();
+        }
+      }
+    }
+    for (const std::string& g : old_groups) {
+      if (!contains(new_groups, g)) {
+        (void)id_.remove_user_from_group(g, name);
+      }
+    }
+    auto old_policies = inline_policies(before);
+    for (const auto& [policy, document] : inline_policies(after)) {
+      auto it = old_policies.find(policy);
+      if (it == old_policies.end() || it->second != document) {
+        if (auto r = id_.put_inline_policy(EntityType::User, name, policy, document); !r.ok()) {
+          return r.error();
+        }
+      }
+      old_policies.erase(policy);
+    }
+    for (const auto& [policy, document] : old_policies) {
+      (void)id_.delete_inline_policy(EntityType::User, name, policy);
+    }
+    auto old_arns = prop_strings(before, "ManagedPolicyArns");
+    auto new_arns = prop_strings(after, "ManagedPolicyArns");
+    for (const std::string& arn : new_arns) {
+      if (!contains(old_arns, arn)) {
+        if (auto r = id_.attach_policy(EntityType::User, name, arn); !r.ok()) {
+          return r.error();
+        }
+      }
+    }
+    for (const std::string& arn : old_arns) {
+      if (!contains(new_arns, arn)) {
+        (void)id_.detach_policy(EntityType::User, name, arn);
+      }
+    }
+    return Unit{};
+  }
+
+  iam::IdentityService& id_;
+};
+
+}  // namespace
+
+ProviderPtr iam_user_provider(iam::IdentityService& identity) {
+  return std::make_shared<UserProvider>(identity);
+}
+
+}  // namespace signoff::deploy
