@@ -15,6 +15,7 @@
 #include "api/ssm_api.h"
 #include "api/states_api.h"
 #include "app/adapters/bus_adapters.h"
+#include "app/adapters/role_authorization.h"
 #include "app/automation_adapters.h"
 #include "app/bootstrap.h"
 #include "app/deploy_wiring.h"
@@ -51,7 +52,8 @@ void split_mail_from(const std::string& from, notify::NotifyOptions& no) {
 }
 
 std::unique_ptr<notify::NotifyService> make_notify(const AppOptions& o, store::Store& store,
-                                                   const Clock& clock) {
+                                                   const Clock& clock,
+                                                   functions::FunctionsService& functions) {
   std::optional<notify::SmtpUrl> smtp;
   if (!o.smtp_url.empty()) {
     auto parsed = notify::parse_smtp_url(o.smtp_url);
@@ -69,7 +71,7 @@ std::unique_ptr<notify::NotifyService> make_notify(const AppOptions& o, store::S
     split_mail_from(o.mail_from, no);
   }
   return std::make_unique<notify::NotifyService>(
-      store, clock, no, notify::make_curl_transport(smtp), make_unavailable_function_invoker());
+      store, clock, no, notify::make_curl_transport(smtp), make_function_invoker(functions));
 }
 
 }  // namespace
@@ -89,7 +91,7 @@ struct App::Impl {
   std::unique_ptr<logs::LogsService> logs;
   std::unique_ptr<LogsSink> log_sink;
   HttpRuntimeListeners runtime_listeners;
-  InsecureRoleCredentials role_credentials;
+  std::unique_ptr<RoleCredentials> role_credentials;
   std::unique_ptr<functions::FunctionsService> functions;
   std::unique_ptr<api::Router> router;
   std::unique_ptr<api::HttpServer> server;
@@ -153,12 +155,6 @@ void App::start() {
   eo.account = m.options.account;
   eo.default_region = m.options.region;
   m.engine = std::make_unique<engine::Engine>(*m.store, m.clock, eo);
-  bus::BusOptions bo;
-  bo.account = m.options.account;
-  bo.region = m.options.region;
-  m.events = std::make_unique<bus::EventsService>(*m.store, m.clock, make_bus_ports(*m.engine), bo);
-  // Before the engine starts: recovered executions may be waiting on events:putEvents.
-  m.engine->add_integration(make_put_events_integration(*m.events));
   logs::LogsOptions lo;
   lo.account = m.options.account;
   m.logs = std::make_unique<logs::LogsService>(*m.store, m.clock, lo);
@@ -176,13 +172,31 @@ void App::start() {
             : m.options.address;
     return "http://" + host + ":" + std::to_string(m.server ? m.server->port() : 0);
   };
+  m.role_credentials = std::make_unique<RoleCredentials>(*m.identity, m.options.insecure_open);
   m.functions = std::make_unique<functions::FunctionsService>(
       *m.store, m.clock, fo,
-      functions::FunctionsPorts{&m.role_credentials, &m.runtime_listeners, m.log_sink.get()});
-  m.engine->add_integration(make_lambda_integration(*m.functions));
+      functions::FunctionsPorts{m.role_credentials.get(), &m.runtime_listeners, m.log_sink.get()});
+  m.notify = make_notify(m.options, *m.store, m.clock, *m.functions);
+  bus::BusOptions bo;
+  bo.account = m.options.account;
+  bo.region = m.options.region;
+  m.events = std::make_unique<bus::EventsService>(
+      *m.store, m.clock, make_bus_ports(*m.engine, *m.functions, *m.notify), bo);
+  // Task integrations act as the state machine's role when signatures are checked (under
+  // --insecure-open roles need not exist). Added before the engine starts: recovered
+  // executions may be waiting on them.
+  engine::TaskIntegrationPtr put_events = make_put_events_integration(*m.events);
+  engine::TaskIntegrationPtr lambda = make_lambda_integration(*m.functions);
+  engine::TaskIntegrationPtr sns = make_sns_publish_integration(*m.notify);
+  if (!m.options.insecure_open) {
+    put_events = events_as_role(std::move(put_events), *m.identity);
+    lambda = lambda_as_role(std::move(lambda), *m.identity);
+    sns = sns_as_role(std::move(sns), *m.identity);
+  }
+  m.engine->add_integration(std::move(put_events));
+  m.engine->add_integration(std::move(lambda));
+  m.engine->add_integration(std::move(sns));
   m.engine->start();
-  m.notify = make_notify(m.options, *m.store, m.clock);
-  m.engine->add_integration(make_sns_publish_integration(*m.notify));
   m.events->start();
   m.blocking = std::make_unique<api::BlockingPool>(64);
   api::RouterOptions ro;
@@ -196,8 +210,15 @@ void App::start() {
   api::register_events_api(*m.router, *m.events, *m.blocking);
   api::register_lambda_api(*m.router, *m.functions, *m.blocking);
   api::register_logs_api(*m.router, *m.logs, *m.blocking);
-  m.automation_adapters = make_automation_adapters(m.options.data_dir, m.options.account,
-                                                   m.options.region, *m.engine, m.router);
+  AutomationServices as;
+  as.region = m.options.region;
+  as.engine = m.engine.get();
+  as.events = m.events.get();
+  as.notify = m.notify.get();
+  as.identity = m.identity.get();
+  as.functions = m.functions.get();
+  as.router = &m.router;
+  m.automation_adapters = make_automation_adapters(as);
   automation::AutomationOptions ao;
   ao.account = m.options.account;
   ao.region = m.options.region;
@@ -206,9 +227,7 @@ void App::start() {
   m.automation = std::make_unique<automation::AutomationService>(*m.store, m.clock,
                                                                  m.automation_adapters.ports(), ao);
   api::register_ssm_api(*m.router, *m.automation, *m.blocking,
-                        [account = m.options.account](const api::RequestContext& ctx) {
-                          return principal_of(ctx, account);
-                        });
+                        [](const api::RequestContext& ctx) { return principal_of(ctx); });
   m.deploy =
       start_deploy(*m.store, m.clock,
                    DeployTargets{m.engine.get(), m.identity.get(), m.functions.get(),
@@ -233,11 +252,13 @@ void App::start() {
   so.threads = m.options.io_threads;
   m.server = std::make_unique<api::HttpServer>(so, m.router->handler());
   m.server->start();
+  // At once: it writes the runtime bootstraps every invocation needs (SNS's start below may
+  // take a while generating its signing key, and requests are already being served).
+  m.functions->start();
   m.notify->set_public_url(!m.options.public_url.empty() ? m.options.public_url
                                                          : "http://" + m.options.address + ":" +
                                                                std::to_string(m.server->port()));
   m.notify->start();
-  m.functions->start();
   if (m.options.public_url.empty()) {
     m.automation->set_public_url("http://" + m.options.address + ":" +
                                  std::to_string(m.server->port()));
@@ -290,6 +311,7 @@ void App::stop() {
   m.engine.reset();
   m.notify.reset();
   m.functions.reset();
+  m.role_credentials.reset();
   m.log_sink.reset();
   m.logs.reset();
   m.auth.reset();

@@ -1,10 +1,9 @@
 #include "app/automation_adapters.h"
 
 #include <chrono>
-#include <cstdio>
+#include <functional>
 #include <future>
 #include <mutex>
-#include <random>
 
 #include "automation/approval.h"
 
@@ -12,107 +11,99 @@ namespace signoff::app {
 
 namespace {
 
-std::string now_iso() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string random_id() {
-  static std::mutex mu;
-  static std::mt19937_64 rng{std::random_device{}()};
-  std::lock_guard<std::mutex> g(mu);
-  uint64_t a = rng();
-  uint64_t b = rng();
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08llx-%04llx-4%03llx-a%03llx-%012llx",
-                static_cast<unsigned long long>(a >> 32),
-                static_cast<unsigned long long>((a >> 16) & 0xFFFF),
-                static_cast<unsigned long long>(a & 0xFFF),
-                static_cast<unsigned long long>((b >> 48) & 0xFFF),
-                static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
-  return buf;
-}
-
-// Appends one line to a file, under a lock, flushed (a test reads it while the server runs).
-class JsonLines {
+// Events on the account's default bus: the bus adds id, time, account and region, matches the
+// rules and delivers to their targets.
+class BusEventPublisher final : public automation::EventPublisher {
  public:
-  explicit JsonLines(std::string path) : path_(std::move(path)) {}
-  Result<Unit> append(const json::Value& v) {
-    std::lock_guard<std::mutex> g(mu_);
-    FILE* f = std::fopen(path_.c_str(), "a");
-    if (!f) {
-      return make_error("InternalError", "cannot open " + path_);
+  explicit BusEventPublisher(bus::EventsService& events) : events_(events) {}
+  Result<Unit> put_event(const std::string& source, const std::string& detail_type,
+                         const std::string& detail_json,
+                         const std::vector<std::string>& resources) override {
+    bus::PutEventsEntry e;
+    e.source = source;
+    e.has_source = true;
+    e.detail_type = detail_type;
+    e.has_detail_type = true;
+    e.detail = detail_json;
+    e.has_detail = true;
+    e.resources = resources;
+    auto r = events_.put_events({e});
+    if (!r.ok()) {
+      return r.error();
     }
-    std::string line = json::dump(v) + "\n";
-    std::fwrite(line.data(), 1, line.size(), f);
-    std::fclose(f);
+    if (r->failed > 0 && !r->entries.empty()) {
+      return make_error(
+          r->entries[0].error_code.empty() ? "InternalFailure" : r->entries[0].error_code,
+          r->entries[0].error_message);
+    }
     return Unit{};
   }
 
  private:
-  std::mutex mu_;
-  std::string path_;
+  bus::EventsService& events_;
 };
 
-// Until the event bus (wip/bus) is merged: the default bus is a file of events.
-class StubEventPublisher final : public automation::EventPublisher {
+// Approval requests through SNS: the topic's subscribers get it as SNS delivers any Publish.
+class SnsTopicPublisher final : public automation::TopicPublisher {
  public:
-  StubEventPublisher(std::string path, std::string account, std::string region)
-      : out_(std::move(path)), account_(std::move(account)), region_(std::move(region)) {}
-  Result<Unit> put_event(const std::string& source, const std::string& detail_type,
-                         const std::string& detail_json,
-                         const std::vector<std::string>& resources) override {
-    auto detail = json::parse(detail_json);
-    std::vector<json::Value> res;
-    for (const std::string& r : resources) {
-      res.emplace_back(r);
-    }
-    return out_.append(json::Value::object({
-        {"version", json::Value("0")},
-        {"id", json::Value(random_id())},
-        {"detail-type", json::Value(detail_type)},
-        {"source", json::Value(source)},
-        {"account", json::Value(account_)},
-        {"time", json::Value(now_iso())},
-        {"region", json::Value(region_)},
-        {"resources", json::Value::array(std::move(res))},
-        {"detail", detail.ok() ? detail.value : json::Value::object()},
-    }));
-  }
-
- private:
-  JsonLines out_;
-  std::string account_;
-  std::string region_;
-};
-
-// Until SNS (wip/notify) is merged: published messages go to a file.
-class StubTopicPublisher final : public automation::TopicPublisher {
- public:
-  explicit StubTopicPublisher(std::string path) : out_(std::move(path)) {}
+  explicit SnsTopicPublisher(notify::NotifyService& sns) : sns_(sns) {}
   Result<Unit> publish(const std::string& topic_arn, const std::string& subject,
                        const std::string& message) override {
-    return out_.append(json::Value::object({{"TopicArn", json::Value(topic_arn)},
-                                            {"Subject", json::Value(subject)},
-                                            {"Message", json::Value(message)}}));
+    auto id = sns_.publish(topic_arn, subject, message, {});
+    if (!id.ok()) {
+      return id.error();
+    }
+    return Unit{};
   }
 
  private:
-  JsonLines out_;
+  notify::NotifyService& sns_;
 };
 
-// Until IAM (wip/iam) is merged: ARN rules only; group approvers match nobody.
-class ArnDirectory final : public automation::PrincipalDirectory {
+std::string last_segment(std::string_view arn) {
+  size_t slash = arn.rfind('/');
+  return std::string(slash == std::string_view::npos ? arn : arn.substr(slash + 1));
+}
+
+// Approver entries resolved through IAM: user, role and assumed-role entries by their ARN rules
+// (automation/approval.h), groups through the user's memberships, and an exact ARN (the
+// account root is an approver only when listed).
+class IdentityDirectory final : public automation::PrincipalDirectory {
  public:
+  explicit IdentityDirectory(const iam::IdentityService& identity) : identity_(identity) {}
   std::optional<std::string> matching_approver(const automation::Principal& p,
                                                const std::vector<std::string>& approvers,
                                                const std::string& account) override {
-    return automation::match_approver_by_arn(p.arn, approvers, account);
+    for (const std::string& entry : approvers) {
+      if (entry == p.arn || automation::arn_matches_approver(p.arn, entry, account)) {
+        return entry;
+      }
+    }
+    // Groups: only IAM users are members of groups.
+    const std::string user_prefix = "arn:aws:iam::" + account + ":user/";
+    if (p.arn.rfind(user_prefix, 0) != 0) {
+      return std::nullopt;
+    }
+    auto user = identity_.get_user(last_segment(p.arn));
+    if (!user.ok() || user->arn != p.arn) {
+      return std::nullopt;
+    }
+    for (const std::string& name : user->groups) {
+      auto group = identity_.get_group(name);
+      if (!group.ok()) {
+        continue;
+      }
+      for (const std::string& entry : approvers) {
+        if (entry == group->arn || entry == group->name) {
+          return entry;
+        }
+      }
+    }
+    return std::nullopt;
   }
+
+ private:
+  const iam::IdentityService& identity_;
 };
 
 class EngineStateMachines final : public automation::StateMachineRunner {
@@ -145,19 +136,100 @@ class EngineStateMachines final : public automation::StateMachineRunner {
   engine::Engine& engine_;
 };
 
-class MissingFunctions final : public automation::FunctionInvoker, public automation::ScriptRunner {
+// Waits for an asynchronous service callback (the port is called from the automation's job
+// thread, which may block). Lambda's longest timeout is 15 minutes.
+template <typename T>
+Result<T> wait_for_result(const std::function<void(std::function<void(Result<T>)>)>& start,
+                          const std::string& what) {
+  auto promise = std::make_shared<std::promise<Result<T>>>();
+  auto future = promise->get_future();
+  auto once = std::make_shared<std::once_flag>();
+  start([promise, once](Result<T> r) {
+    std::call_once(*once, [&] { promise->set_value(std::move(r)); });
+  });
+  if (future.wait_for(std::chrono::minutes(16)) != std::future_status::ready) {
+    return make_error("Timeout", what + " did not finish in 16 minutes");
+  }
+  return future.get();
+}
+
+// aws:invokeLambdaFunction and aws:executeScript through the functions service.
+class LambdaFunctions final : public automation::FunctionInvoker, public automation::ScriptRunner {
  public:
-  Result<automation::FunctionResult> invoke(const std::string&, const std::string&,
-                                            const std::string&, const std::string&) override {
-    return make_error("ServiceUnavailable",
-                      "Lambda is not part of this Signoff build yet (the functions service has "
-                      "not landed).");
+  LambdaFunctions(functions::FunctionsService& f, std::string region)
+      : functions_(f), region_(std::move(region)) {}
+
+  Result<automation::FunctionResult> invoke(const std::string& function_name,
+                                            const std::string& qualifier,
+                                            const std::string& invocation_type,
+                                            const std::string& payload) override {
+    auto ref = functions::parse_function_ref(function_name, qualifier, region_);
+    if (!ref.ok()) {
+      return ref.error();
+    }
+    functions::InvokeRequest r;
+    r.ref = *ref;
+    r.payload = payload;
+    if (invocation_type == "Event") {
+      r.type = functions::InvocationType::Event;
+    } else if (invocation_type == "DryRun") {
+      r.type = functions::InvocationType::DryRun;
+    } else if (invocation_type != "RequestResponse" && !invocation_type.empty()) {
+      return make_error("InvalidInput", "Invalid InvocationType " + invocation_type +
+                                            " (RequestResponse, Event or DryRun).");
+    }
+    auto res = wait_for_result<functions::InvokeResult>(
+        [&](functions::InvokeCallback done) { functions_.invoke(r, std::move(done)); },
+        "Lambda function " + function_name);
+    if (!res.ok()) {
+      return res.error();
+    }
+    automation::FunctionResult out;
+    out.status_code = res->status;
+    out.payload = res->payload;
+    out.log_result = res->log_tail;
+    if (res->function_error) {
+      out.function_error = "Unhandled";
+    }
+    return out;
   }
-  Result<json::Value> run(const automation::ScriptCall&) override {
-    return make_error("ServiceUnavailable",
-                      "aws:executeScript needs the functions service, which is not part of this "
-                      "Signoff build yet.");
+
+  Result<json::Value> run(const automation::ScriptCall& call) override {
+    functions::ScriptRequest r;
+    r.region = region_;
+    r.runtime = call.runtime;
+    r.handler = call.handler;
+    r.source = call.script;
+    r.payload = json::dump(call.input_payload);
+    auto res = wait_for_result<functions::InvokeResult>(
+        [&](functions::InvokeCallback done) { functions_.run_script(r, std::move(done)); },
+        "aws:executeScript");
+    if (!res.ok()) {
+      return res.error();
+    }
+    if (res->function_error) {
+      auto p = json::parse(res->payload);
+      std::string type, message;
+      if (p.ok()) {
+        if (const json::Value* t = p.value.find("errorType"); t && t->is_string()) {
+          type = std::string(t->as_string());
+        }
+        if (const json::Value* m = p.value.find("errorMessage"); m && m->is_string()) {
+          message = std::string(m->as_string());
+        }
+      }
+      return make_error("ScriptFailed", type.empty() ? res->payload : type + " - " + message);
+    }
+    if (res->payload.empty()) {
+      return json::Value();
+    }
+    auto p = json::parse(res->payload);
+    return p.ok() ? p.value : json::Value(res->payload);
   }
+
+ private:
+  functions::FunctionsService& functions_;
+  std::string region_;
 };
 
 // aws:executeAwsApi through the server's own router, so every JSON-protocol service Signoff
@@ -246,25 +318,21 @@ automation::Ports AutomationAdapters::ports() const {
   return p;
 }
 
-AutomationAdapters make_automation_adapters(const std::string& data_dir, const std::string& account,
-                                            const std::string& region, engine::Engine& engine,
-                                            const std::unique_ptr<api::Router>& router) {
+AutomationAdapters make_automation_adapters(const AutomationServices& s) {
   AutomationAdapters a;
-  a.events = std::make_unique<StubEventPublisher>(data_dir + "/stub-events.jsonl", account, region);
-  a.topics = std::make_unique<StubTopicPublisher>(data_dir + "/stub-notifications.jsonl");
-  a.principals = std::make_unique<ArnDirectory>();
-  a.state_machines = std::make_unique<EngineStateMachines>(engine);
-  auto missing = std::make_unique<MissingFunctions>();
-  a.scripts = std::make_unique<MissingFunctions>();
-  a.functions = std::move(missing);
-  a.aws_api = std::make_unique<RouterApi>(router, region);
+  a.events = std::make_unique<BusEventPublisher>(*s.events);
+  a.topics = std::make_unique<SnsTopicPublisher>(*s.notify);
+  a.principals = std::make_unique<IdentityDirectory>(*s.identity);
+  a.state_machines = std::make_unique<EngineStateMachines>(*s.engine);
+  a.functions = std::make_unique<LambdaFunctions>(*s.functions, s.region);
+  a.scripts = std::make_unique<LambdaFunctions>(*s.functions, s.region);
+  a.aws_api = std::make_unique<RouterApi>(*s.router, s.region);
   return a;
 }
 
-automation::Principal principal_of(const api::RequestContext& ctx, const std::string& account) {
+automation::Principal principal_of(const api::RequestContext& ctx) {
   automation::Principal p;
-  p.arn = ctx.access_key_id.empty() ? "arn:aws:iam::" + account + ":root"
-                                    : "arn:aws:iam::" + account + ":user/" + ctx.access_key_id;
+  p.arn = ctx.principal.arn.empty() ? "arn:aws:iam::" + ctx.account + ":root" : ctx.principal.arn;
   if (ctx.http) {
     p.source_address = ctx.http->remote_address;
   }

@@ -1,7 +1,8 @@
 // Adapters behind the automation service's ports (src/automation/ports.h), calling the other
-// services. Services that have not landed yet get stubs that say so: events and notifications
-// are appended to JSON-lines files in the data directory (so tests can observe them) until the
-// event bus and SNS exist; Lambda and scripts answer with a clear error.
+// services: events on the default bus (bus::EventsService), approval notifications through SNS
+// (notify::NotifyService), approvers resolved through IAM (iam::IdentityService), Lambda and
+// aws:executeScript through the functions service, state machines through the engine and
+// aws:executeAwsApi through the server's own router.
 #pragma once
 
 #include <memory>
@@ -9,7 +10,11 @@
 
 #include "api/router.h"
 #include "automation/ports.h"
+#include "bus/events.h"
 #include "engine/engine.h"
+#include "functions/service.h"
+#include "iam/identity.h"
+#include "notify/service.h"
 
 namespace signoff::app {
 
@@ -25,14 +30,22 @@ struct AutomationAdapters {
   automation::Ports ports() const;
 };
 
-// `router` is read when aws:executeAwsApi runs, so it may be filled in after this call.
-AutomationAdapters make_automation_adapters(const std::string& data_dir, const std::string& account,
-                                            const std::string& region, engine::Engine& engine,
-                                            const std::unique_ptr<api::Router>& router);
+// The services the automation's ports call; none is owned, all must outlive the adapters.
+struct AutomationServices {
+  std::string region;
+  engine::Engine* engine = nullptr;
+  bus::EventsService* events = nullptr;
+  notify::NotifyService* notify = nullptr;
+  iam::IdentityService* identity = nullptr;
+  functions::FunctionsService* functions = nullptr;
+  // Read when aws:executeAwsApi runs, so it may be filled in after make_automation_adapters.
+  const std::unique_ptr<api::Router>* router = nullptr;
+};
 
-// Who sent a request. Until the identity service puts an authenticated principal in the
-// RequestContext, a request is attributed to the IAM user named by its access key id (signatures
-// are not checked), so tests can act as distinct principals.
-automation::Principal principal_of(const api::RequestContext& ctx, const std::string& account);
+AutomationAdapters make_automation_adapters(const AutomationServices& services);
+
+// Who sent a request: the principal the identity layer authenticated (under --insecure-open,
+// the account's administrator), with the client's address.
+automation::Principal principal_of(const api::RequestContext& ctx);
 
 }  // namespace signoff::app

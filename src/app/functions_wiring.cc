@@ -1,5 +1,7 @@
 #include "app/functions_wiring.h"
 
+#include <cstdio>
+
 #include "api/http/server.h"
 #include "functions/util.h"
 
@@ -165,8 +167,20 @@ std::unique_ptr<functions::RuntimeListener> HttpRuntimeListeners::listen(
   return std::make_unique<HttpRuntimeListener>(std::move(handler));
 }
 
-functions::Credentials InsecureRoleCredentials::for_role(const std::string&) {
-  return functions::Credentials{"AKIASIGNOFFLAMBDA000", "signoff-insecure-open-secret", ""};
+functions::Credentials RoleCredentials::for_role(const std::string& role_arn) {
+  auto minted = identity_.credentials_for_role(role_arn, "lambda.amazonaws.com");
+  if (minted.ok()) {
+    return functions::Credentials{minted->access_key_id, minted->secret_access_key,
+                                  minted->session_token, minted->expiration_ms};
+  }
+  if (!insecure_open_) {
+    std::fprintf(stderr,
+                 "signoff: lambda: the role %s cannot be assumed by lambda.amazonaws.com (%s: %s); "
+                 "the function's calls to Signoff will be refused\n",
+                 role_arn.c_str(), minted.error().type.c_str(), minted.error().message.c_str());
+  }
+  // Not a key of this account: refused unless signatures go unchecked (--insecure-open).
+  return functions::Credentials{"AKIASIGNOFFNOROLE000", "signoff-no-role-credentials", "", 0};
 }
 
 void LogsSink::ensure_stream(const std::string& region, const std::string& group,

@@ -9,6 +9,7 @@
 #include "engine/ports.h"
 #include "functions/ports.h"
 #include "functions/service.h"
+#include "iam/identity.h"
 #include "logs/logs.h"
 
 namespace signoff::app {
@@ -20,11 +21,20 @@ class HttpRuntimeListeners final : public functions::RuntimeListenerFactory {
       functions::RuntimeHttpHandler handler) override;
 };
 
-// Until the identity service lands (wip/iam): every function runs with the credentials that
-// --insecure-open accepts. The role ARN is kept in the session token for later auditing.
-class InsecureRoleCredentials final : public functions::CredentialsProvider {
+// A function runs with its role's temporary credentials, minted by the identity service when the
+// role's trust policy admits lambda.amazonaws.com; its calls into Signoff are then authorized as
+// that role session. A role that does not exist or does not trust Lambda gets keys nobody
+// accepts (so the function's calls are refused as unsigned would be, with a log line saying
+// why) — except under --insecure-open, where any key is accepted anyway.
+class RoleCredentials final : public functions::CredentialsProvider {
  public:
+  RoleCredentials(iam::IdentityService& identity, bool insecure_open)
+      : identity_(identity), insecure_open_(insecure_open) {}
   functions::Credentials for_role(const std::string& role_arn) override;
+
+ private:
+  iam::IdentityService& identity_;
+  bool insecure_open_;
 };
 
 class LogsSink final : public functions::LogSink {

@@ -1,19 +1,55 @@
 #include "app/notify_adapters.h"
 
+#include <chrono>
 #include <ctime>
+#include <future>
+#include <mutex>
 
 #include "api/request_id.h"
 
 namespace signoff::app {
 namespace {
 
-class UnavailableFunctionInvoker final : public notify::FunctionInvoker {
+// Lambda subscriptions: an asynchronous invocation as sns.amazonaws.com from the topic, allowed
+// only by the function's resource policy (as on AWS, `lambda add-permission --principal
+// sns.amazonaws.com --source-arn TOPIC`).
+class LambdaSubscriptions final : public notify::FunctionInvoker {
  public:
-  notify::InvokeOutcome invoke_event(const std::string& function_arn, const std::string&) override {
-    return {false, false,
-            "cannot invoke " + function_arn +
-                ": Lambda functions are not available in this Signoff build yet"};
+  explicit LambdaSubscriptions(functions::FunctionsService& f) : functions_(f) {}
+  notify::InvokeOutcome invoke_event(const std::string& function_arn,
+                                     const std::string& event_json) override {
+    std::string topic;
+    if (auto event = json::parse(event_json); event.ok()) {
+      if (const json::Value* records = event.value.find("Records");
+          records != nullptr && records->is_array() && !records->as_array().empty()) {
+        if (const json::Value* sns = records->as_array()[0].find("Sns")) {
+          if (const json::Value* t = sns->find("TopicArn"); t != nullptr && t->is_string()) {
+            topic = std::string(t->as_string());
+          }
+        }
+      }
+    }
+    auto promise = std::make_shared<std::promise<Result<functions::InvokeResult>>>();
+    auto future = promise->get_future();
+    auto once = std::make_shared<std::once_flag>();
+    functions_.invoke_as_service(function_arn, "sns.amazonaws.com", topic, event_json, true,
+                                 [promise, once](Result<functions::InvokeResult> r) {
+                                   std::call_once(*once, [&] { promise->set_value(std::move(r)); });
+                                 });
+    if (future.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+      return {false, true, "Lambda did not accept the invocation of " + function_arn + " in 30 s"};
+    }
+    Result<functions::InvokeResult> r = future.get();
+    if (r.ok()) {
+      return {true, false, ""};
+    }
+    bool retry = r.error().status >= 500 || r.error().status == 429;
+    return {false, retry,
+            "cannot invoke " + function_arn + ": " + r.error().type + ": " + r.error().message};
   }
+
+ private:
+  functions::FunctionsService& functions_;
 };
 
 std::string str(const json::Value& v, std::string_view key) {
@@ -115,8 +151,9 @@ class SnsPublishIntegration final : public engine::TaskIntegration {
 
 }  // namespace
 
-std::shared_ptr<notify::FunctionInvoker> make_unavailable_function_invoker() {
-  return std::make_shared<UnavailableFunctionInvoker>();
+std::shared_ptr<notify::FunctionInvoker> make_function_invoker(
+    functions::FunctionsService& functions) {
+  return std::make_shared<LambdaSubscriptions>(functions);
 }
 
 engine::TaskIntegrationPtr make_sns_publish_integration(notify::NotifyService& sns) {

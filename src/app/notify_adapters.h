@@ -5,13 +5,16 @@
 #include <memory>
 
 #include "engine/ports.h"
+#include "functions/service.h"
 #include "notify/ports.h"
 #include "notify/service.h"
 
 namespace signoff::app {
 
-// Until the functions service lands: every Lambda delivery fails with a clear reason.
-std::shared_ptr<notify::FunctionInvoker> make_unavailable_function_invoker();
+// Lambda subscriptions through functions::FunctionsService::invoke_as_service
+// (sns.amazonaws.com, asynchronous, source ARN the topic's).
+std::shared_ptr<notify::FunctionInvoker> make_function_invoker(
+    functions::FunctionsService& functions);
 
 // Task states with Resource arn:aws:states:::sns:publish (and .waitForTaskToken): Parameters
 // TopicArn/TargetArn, Message (a string, or JSON which is serialized), Subject,

@@ -15,12 +15,14 @@ struct Credentials {
   std::string access_key_id;
   std::string secret_access_key;
   std::string session_token;  // "" for long-term keys
+  int64_t expiration_ms = 0;  // temporary credentials: when they expire (0: never)
 };
 
 class CredentialsProvider {
  public:
   virtual ~CredentialsProvider() = default;
-  // The credentials a function running as role_arn gets in its environment.
+  // The credentials a function running as role_arn gets in its environment. A worker pool is
+  // rebuilt before temporary credentials expire.
   virtual Credentials for_role(const std::string& role_arn) = 0;
 };
 

@@ -100,6 +100,20 @@ struct InvokeResult {
 
 using InvokeCallback = std::function<void(Result<InvokeResult>)>;
 
+// One run of a script that is not a function (SSM Automation's aws:executeScript): the handler
+// of a Python or Node source, on the same workers, bootstraps and limits as functions. Nothing
+// is stored; scripts with the same source, runtime and handler share a warm pool.
+struct ScriptRequest {
+  std::string region;
+  std::string runtime;  // python3.x | nodejsNN.x
+  std::string handler;  // a function of the script: "script_handler"
+  std::string source;
+  std::string payload;  // JSON text, the handler's first argument
+  std::string role;     // the credentials the script runs with ("" → none of a role)
+  int timeout = 600;    // seconds (aws:executeScript's maximum)
+  int memory_size = 512;
+};
+
 class FunctionsService {
  public:
   FunctionsService(store::Store& store, const Clock& clock, FunctionsOptions options,
@@ -143,6 +157,9 @@ class FunctionsService {
   void invoke_as_service(const std::string& function, const std::string& service_principal,
                          const std::string& source_arn, const std::string& payload, bool async,
                          InvokeCallback done);
+
+  // aws:executeScript: runs r.handler(payload, context) of r.source; done as invoke's.
+  void run_script(const ScriptRequest& r, InvokeCallback done);
 
   const FunctionsOptions& options() const { return options_; }
 

@@ -42,6 +42,7 @@ struct FunctionsService::Impl {
   struct PoolEntry {
     std::string revision;  // RevisionId + CodeSha256 it was built for
     std::shared_ptr<Pool> pool;
+    int64_t credentials_expire_ms = 0;  // its workers' role credentials (0: never)
   };
   std::map<std::string, PoolEntry> pools;  // by qualified function ARN
   bool stopped = false;
@@ -70,8 +71,10 @@ struct FunctionsService::Impl {
   Result<Unit> ensure_runtime_locked();
   std::shared_ptr<Pool> pool_for(const ResolvedTarget& t);
   void run(const ResolvedTarget& t, const std::string& payload, bool log_tail, InvokeCallback done);
+  // The worker environment; *credentials_expire_ms gets the role credentials' expiry.
   std::vector<std::string> environment(const ResolvedTarget& t, const std::string& task_root,
-                                       const std::string& region) const;
+                                       const std::string& region,
+                                       int64_t* credentials_expire_ms) const;
 };
 
 std::string version_key(const std::string& fn_key, int64_t version);

@@ -9,6 +9,7 @@
 #include "functions/service.h"
 #include "functions/service_impl.h"
 #include "functions/util.h"
+#include "functions/zip.h"
 
 namespace signoff::functions {
 
@@ -137,7 +138,8 @@ void FunctionsService::Impl::retire_pools(const std::string& unqualified_arn) {
 
 std::vector<std::string> FunctionsService::Impl::environment(const ResolvedTarget& t,
                                                              const std::string& task_root,
-                                                             const std::string& region) const {
+                                                             const std::string& region,
+                                                             int64_t* credentials_expire_ms) const {
   const json::Value& c = t.config;
   std::string name = str(c, "FunctionName");
   std::vector<std::string> env;
@@ -176,6 +178,7 @@ std::vector<std::string> FunctionsService::Impl::environment(const ResolvedTarge
   }
   if (ports.credentials != nullptr) {
     Credentials cr = ports.credentials->for_role(str(c, "Role"));
+    *credentials_expire_ms = cr.expiration_ms;
     env.push_back("AWS_ACCESS_KEY_ID=" + cr.access_key_id);
     env.push_back("AWS_SECRET_ACCESS_KEY=" + cr.secret_access_key);
     if (!cr.session_token.empty()) {
@@ -196,7 +199,12 @@ std::shared_ptr<Pool> FunctionsService::Impl::pool_for(const ResolvedTarget& t) 
       return nullptr;
     }
     auto it = pools.find(arn);
-    if (it != pools.end() && it->second.revision == revision) {
+    // Workers carry their role's temporary credentials: a pool is replaced five minutes before
+    // they expire (like an update, this cuts invocations still running on the old pool).
+    constexpr int64_t kCredentialsMarginMs = 5 * 60 * 1000;
+    if (it != pools.end() && it->second.revision == revision &&
+        (it->second.credentials_expire_ms == 0 ||
+         clock.now_ms() < it->second.credentials_expire_ms - kCredentialsMarginMs)) {
       return it->second.pool;
     }
     if (it != pools.end()) {
@@ -222,7 +230,8 @@ std::shared_ptr<Pool> FunctionsService::Impl::pool_for(const ResolvedTarget& t) 
                                    str(t.config, "Handler"), paths, memory);
     PoolSpec spec;
     spec.worker.process.argv = launch.argv;
-    spec.worker.process.env = environment(t, *root, region);
+    int64_t credentials_expire_ms = 0;
+    spec.worker.process.env = environment(t, *root, region, &credentials_expire_ms);
     for (const std::string& e : launch.env) {
       spec.worker.process.env.push_back(e);
     }
@@ -266,7 +275,7 @@ std::shared_ptr<Pool> FunctionsService::Impl::pool_for(const ResolvedTarget& t) 
       };
     }
     pool = std::make_shared<Pool>(std::move(spec), *ports.listeners, writer, clock);
-    pools[arn] = PoolEntry{revision, pool};
+    pools[arn] = PoolEntry{revision, pool, credentials_expire_ms};
   }
   if (stale) {
     stale->shutdown();
@@ -345,6 +354,50 @@ void FunctionsService::invoke(const InvokeRequest& r, InvokeCallback done) {
     return done(res);
   }
   m.run(*t, r.payload, r.log_tail, std::move(done));
+}
+
+void FunctionsService::run_script(const ScriptRequest& r, InvokeCallback done) {
+  Impl& m = *impl_;
+  auto family = runtime_family(r.runtime);
+  if (!family.ok() || *family == RuntimeFamily::Provided) {
+    return done(make_error("InvalidInput", "Runtime " + r.runtime +
+                                               " is not supported for scripts: use python3.x "
+                                               "or nodejsNN.x."));
+  }
+  if (r.handler.empty() || r.handler.find_first_of("./ ") != std::string::npos) {
+    return done(make_error("InvalidInput", "Handler must name a function of the script."));
+  }
+  if (!r.payload.empty()) {
+    auto p = json::parse(r.payload);
+    if (!p.ok()) {
+      return done(make_error("InvalidInput", "InputPayload is not JSON: " + p.error));
+    }
+  }
+  bool node = *family == RuntimeFamily::Node;
+  auto code = m.code.put(make_zip({ZipEntry{node ? "script.js" : "script.py", r.source, 0644}}));
+  if (!code.ok()) {
+    return done(code.error());
+  }
+  // A pool per (source, runtime, handler): its name is a digest of the three.
+  std::string name =
+      "ssm-executeScript-" +
+      to_hex(sha256_raw(code->hex + "\n" + r.runtime + "\n" + r.handler)).substr(0, 16);
+  std::string region = r.region.empty() ? m.options.default_region : r.region;
+  ResolvedTarget t;
+  t.code_hex = code->hex;
+  t.executed_version = "$LATEST";
+  t.invoked_arn = m.arn(region, name);
+  t.config = json::Value::object({
+      {"FunctionName", json::Value(name)},
+      {"FunctionArn", json::Value(t.invoked_arn)},
+      {"Runtime", json::Value(r.runtime)},
+      {"Role", json::Value(r.role)},
+      {"Handler", json::Value("script." + r.handler)},
+      {"Timeout", json::Value(r.timeout)},
+      {"MemorySize", json::Value(r.memory_size)},
+      {"RevisionId", json::Value("script")},
+  });
+  m.run(t, r.payload, false, std::move(done));
 }
 
 }  // namespace signoff::functions

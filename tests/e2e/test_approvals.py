@@ -2,14 +2,16 @@
 time, never copied into the project), created with the real AWS CLI, started the way the seed's
 Lambda starts it, decided by distinct principals, and checked through the real clients.
 
-Principals: until the identity service (wip/iam) puts authenticated principals in requests, the
-server attributes a request to the IAM user named by its access key id. `as_user(name)` is the one
-place that knows this; once the iam fixture exists it should create the user and sign with its
-keys instead, and every test below runs unchanged.
+Principals: approvals are signed. `server` here checks signatures (the module overrides the
+conftest fixture); the administrator starts automations and `as_user(name)` creates the IAM user
+NAME (allowed ssm:SendAutomationSignal) and signs with its keys. Tests that need one principal
+only run on `open_server` (--insecure-open, where every caller is the administrator).
 
-Events: until the event bus (wip/bus) lands, the automation's EventBridge port appends every event
-to DATA/stub-events.jsonl; `events()` reads them and `seed_rule_matches()` applies the seed rule's
-pattern (source, detail-type, Definition, Status Success|Failed, Action aws:approve).
+Observation: `observe(server, dir)` subscribes a recording Lambda function to the seed's topic
+and targets it from an EventBridge rule for every aws.ssm event (with the resource-policy
+permissions both need); `events()` and `notifications()` read what it recorded, and
+`seed_rule_matches()` applies the seed rule's pattern (source, detail-type, Definition, Status
+Success|Failed, Action aws:approve).
 """
 import json
 import os
@@ -22,6 +24,7 @@ import pytest
 import yaml
 
 from conftest import SHARED, Server, boto3_client
+from test_wiring import create_recorder, recorded
 
 ACCOUNT = "000000000000"
 SEED = os.path.join(SHARED, "seed", "SfnApprovalCFnSfnWithSsmApprovalAndEventBridge.yml")
@@ -56,20 +59,62 @@ def seed_document_yaml():
     return yaml.safe_dump(content, sort_keys=False)
 
 
+@pytest.fixture
+def server(tmp_data):
+    """Signatures checked: each approver signs as its own IAM user."""
+    s = Server(os.path.join(tmp_data, "data"), insecure=False).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def open_server(tmp_data):
+    s = Server(os.path.join(tmp_data, "open")).start()
+    yield s
+    s.stop()
+
+
 def as_user(server, name, service="ssm"):
-    import boto3
-    from botocore.config import Config
-    return boto3.client(service, endpoint_url=server.endpoint, region_name="us-east-1",
-                        aws_access_key_id=name, aws_secret_access_key="secret",
-                        config=Config(retries={"max_attempts": 1}))
+    """A client signing as IAM user `name` (created on first use, with an access key and the
+    permission to send automation signals)."""
+    keys = server.__dict__.setdefault("user_keys", {})
+    if name not in keys:
+        iam = boto3_client(server, "iam")
+        iam.create_user(UserName=name)
+        iam.put_user_policy(UserName=name, PolicyName="signal", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "ssm:SendAutomationSignal", "Resource": "*"}]}))
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        keys[name] = (key["AccessKeyId"], key["SecretAccessKey"])
+    return boto3_client(server, service, credentials=keys[name])
+
+
+def observe(server, directory):
+    """A recording function behind the seed's topic and behind a rule for every aws.ssm event."""
+    lam = boto3_client(server, "lambda")
+    fn = create_recorder(lam, "observer", directory)
+    topic = boto3_client(server, "sns").create_topic(Name="AutomationApprovalNotification")[
+        "TopicArn"]
+    assert topic == TOPIC_ARN
+    lam.add_permission(FunctionName="observer", StatementId="sns", Action="lambda:InvokeFunction",
+                       Principal="sns.amazonaws.com", SourceArn=topic)
+    boto3_client(server, "sns").subscribe(TopicArn=topic, Protocol="lambda", Endpoint=fn)
+    events = boto3_client(server, "events")
+    rule = events.put_rule(Name="ssm-all", EventPattern=json.dumps({"source": ["aws.ssm"]}))[
+        "RuleArn"]
+    lam.add_permission(FunctionName="observer", StatementId="events",
+                       Action="lambda:InvokeFunction", Principal="events.amazonaws.com",
+                       SourceArn=rule)
+    events.put_targets(Rule="ssm-all", Targets=[{"Id": "observer", "Arn": fn}])
+    server.observed = directory
 
 
 def events(server):
-    path = os.path.join(server.data_dir, "stub-events.jsonl")
-    if not os.path.exists(path):
-        return []
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
+    return [e for e in recorded(server.observed) if "detail-type" in e]
+
+
+def notifications(server):
+    return [e["Records"][0]["Sns"] for e in recorded(server.observed) if "Records" in e]
 
 
 def seed_rule_matches(e):
@@ -126,9 +171,20 @@ def start_like_the_seed(ssm, approvers, min_required, token="sfn-task-token-123"
         Mode="Auto")["AutomationExecutionId"]
 
 
+ADMIN = f"arn:aws:iam::{ACCOUNT}:root"
+
+
 @pytest.fixture
-def starter(server):
-    return as_user(server, "starter")
+def starter(server, tmp_data):
+    """The administrator, who starts the automations (and observes them)."""
+    observe(server, os.path.join(tmp_data, "observed"))
+    return boto3_client(server, "ssm")
+
+
+@pytest.fixture
+def open_starter(open_server, tmp_data):
+    observe(open_server, os.path.join(tmp_data, "observed-open"))
+    return boto3_client(open_server, "ssm")
 
 
 def test_seed_document_one_approval(server, aws, starter):
@@ -158,7 +214,7 @@ def test_seed_document_one_approval(server, aws, starter):
     assert decisions[0]["Comment"] == "Looks good"
     execution = starter.get_automation_execution(AutomationExecutionId=exec_id)["AutomationExecution"]
     assert execution["Parameters"]["SfnToken"] == ["sfn-task-token-123"]
-    assert execution["ExecutedBy"] == user_arn("starter")
+    assert execution["ExecutedBy"] == ADMIN
 
     matched = wait_for(lambda: [e for e in events(server) if seed_rule_matches(e)])
     assert matched[0]["detail"]["ExecutionId"] == exec_id
@@ -166,9 +222,8 @@ def test_seed_document_one_approval(server, aws, starter):
     assert matched[0]["detail"]["DefinitionVersion"] == 1.0
     assert f"automation-execution/{exec_id}" in matched[0]["resources"][0]
     # The approval request went to the topic with the execution id and the approval link.
-    with open(os.path.join(server.data_dir, "stub-notifications.jsonl")) as f:
-        note = json.loads(f.readline())
-    assert note["TopicArn"] == TOPIC_ARN
+    note = wait_for(lambda: notifications(server))[0]
+    assert note["TopicArn"] == TOPIC_ARN and note["Subject"] == "Automation approval request"
     assert exec_id in note["Message"] and f"/console/approvals/{exec_id}" in note["Message"]
 
 
@@ -219,10 +274,11 @@ def test_non_approver_is_refused_and_changes_nothing(server, aws, starter):
     create_seed_document(aws)
     exec_id = start_like_the_seed(starter, [user_arn("alice")], 1)
     wait_for(lambda: status(starter, exec_id) == "Waiting")
-    for who, signal in (("mallory", "Approve"), ("mallory", "Reject"), ("starter", "Approve")):
+    # An IAM user allowed the call but not listed, and the administrator (not listed either).
+    for client, signal in ((as_user(server, "mallory"), "Approve"),
+                           (as_user(server, "mallory"), "Reject"), (starter, "Approve")):
         with pytest.raises(botocore.exceptions.ClientError) as e:
-            as_user(server, who).send_automation_signal(AutomationExecutionId=exec_id,
-                                                        SignalType=signal)
+            client.send_automation_signal(AutomationExecutionId=exec_id, SignalType=signal)
         assert e.value.response["Error"]["Code"] == "AccessDeniedException"
     assert status(starter, exec_id) == "Waiting"
     assert "ApproverDecisions" not in approve_step(starter, exec_id)["Outputs"]
@@ -233,7 +289,7 @@ def test_separation_of_duties_tag(server, aws, starter):
     aws("ssm", "add-tags-to-resource", "--resource-type", "Document", "--resource-id", DOC_NAME,
         "--tags", "Key=signoff:separation-of-duties,Value=true")
     # The starter is also listed as an approver; with the tag it still may not approve.
-    exec_id = start_like_the_seed(starter, [user_arn("starter"), user_arn("alice")], 1)
+    exec_id = start_like_the_seed(starter, [ADMIN, user_arn("alice")], 1)
     wait_for(lambda: status(starter, exec_id) == "Waiting")
     with pytest.raises(botocore.exceptions.ClientError) as e:
         starter.send_automation_signal(AutomationExecutionId=exec_id, SignalType="Approve")
@@ -258,7 +314,8 @@ mainSteps:
 """
 
 
-def test_timeout_fails_the_step_as_timed_out(server, starter):
+def test_timeout_fails_the_step_as_timed_out(open_server, open_starter):
+    server, starter = open_server, open_starter
     starter.create_document(Name="ShortGate", DocumentType="Automation", DocumentFormat="YAML",
                             Content=SHORT.format(timeout=2))
     exec_id = starter.start_automation_execution(
@@ -266,8 +323,8 @@ def test_timeout_fails_the_step_as_timed_out(server, starter):
     wait_for(lambda: status(starter, exec_id) == "TimedOut", timeout=10)
     step = starter.describe_automation_step_executions(AutomationExecutionId=exec_id)["StepExecutions"][0]
     assert step["StepStatus"] == "TimedOut" and "FailureMessage" in step
-    assert any(e["detail"].get("Status") == "TimedOut" and e["detail"].get("Action") == "aws:approve"
-               for e in events(server))
+    wait_for(lambda: any(e["detail"].get("Status") == "TimedOut"
+                         and e["detail"].get("Action") == "aws:approve" for e in events(server)))
 
 
 def test_restart_while_waiting_and_timeout_due_while_down(server, aws, starter):
@@ -281,7 +338,6 @@ def test_restart_while_waiting_and_timeout_due_while_down(server, aws, starter):
     server.kill9()
     time.sleep(3)  # the short gate's timeout falls due while the server is down
     server.start()
-    starter = as_user(server, "starter")
     wait_for(lambda: status(starter, expiring) == "TimedOut", timeout=10)
     assert status(starter, waiting) == "Waiting"
     as_user(server, "alice").send_automation_signal(AutomationExecutionId=waiting,
@@ -340,7 +396,9 @@ FLOW = {
 }
 
 
-def test_branch_sleep_execute_aws_api_pause_resume(server, starter):
+def test_branch_sleep_execute_aws_api_pause_resume(open_server, open_starter):
+    # aws:executeAwsApi calls through the router unsigned: only under --insecure-open for now.
+    starter = open_starter
     starter.create_document(Name="Flow", DocumentType="Automation", Content=json.dumps(FLOW))
     exec_id = starter.start_automation_execution(DocumentName="Flow")["AutomationExecutionId"]
     wait_for(lambda: status(starter, exec_id) == "Waiting")

@@ -1,5 +1,7 @@
 #include "app/adapters/bus_adapters.h"
 
+#include <chrono>
+#include <future>
 #include <mutex>
 
 #include <curl/curl.h>
@@ -39,24 +41,60 @@ class EngineStarter final : public bus::StateMachineStarter {
   engine::Engine& engine_;
 };
 
-// Until the functions service lands; it will check the function's resource policy allows
-// events.amazonaws.com from source_arn.
-class MissingFunctions final : public bus::FunctionInvoker {
+// Lambda targets: an asynchronous invocation as events.amazonaws.com from the rule, allowed only
+// by the function's resource policy (lambda add-permission / AWS::Lambda::Permission).
+class LambdaTargets final : public bus::FunctionInvoker {
  public:
-  bus::DeliveryOutcome invoke_async(const std::string& arn, const std::string&,
-                                    const std::string&) override {
-    return bus::DeliveryOutcome::permanent(
-        "Lambda is not available in this Signoff build: cannot invoke " + arn);
+  explicit LambdaTargets(functions::FunctionsService& f) : functions_(f) {}
+  bus::DeliveryOutcome invoke_async(const std::string& arn, const std::string& payload,
+                                    const std::string& source_arn) override {
+    auto promise = std::make_shared<std::promise<Result<functions::InvokeResult>>>();
+    auto future = promise->get_future();
+    auto once = std::make_shared<std::once_flag>();
+    functions_.invoke_as_service(arn, "events.amazonaws.com", source_arn, payload, true,
+                                 [promise, once](Result<functions::InvokeResult> r) {
+                                   std::call_once(*once, [&] { promise->set_value(std::move(r)); });
+                                 });
+    // An Event invocation answers once it is queued (a job), not when the function ran.
+    if (future.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+      return bus::DeliveryOutcome::retry("Lambda did not accept the invocation of " + arn +
+                                         " in 30 s");
+    }
+    Result<functions::InvokeResult> r = future.get();
+    if (r.ok()) {
+      return bus::DeliveryOutcome::success();
+    }
+    std::string why = r.error().type + ": " + r.error().message;
+    if (r.error().status >= 500 || r.error().status == 429 ||
+        r.error().type == "TooManyRequestsException") {
+      return bus::DeliveryOutcome::retry(why);
+    }
+    return bus::DeliveryOutcome::permanent(why);
   }
+
+ private:
+  functions::FunctionsService& functions_;
 };
 
-class MissingTopics final : public bus::TopicPublisher {
+// SNS targets (and dead-letter topics): Publish with the event (or its transformed input).
+class SnsTargets final : public bus::TopicPublisher {
  public:
-  bus::DeliveryOutcome publish(const std::string& arn, const std::string&,
+  explicit SnsTargets(notify::NotifyService& sns) : sns_(sns) {}
+  bus::DeliveryOutcome publish(const std::string& arn, const std::string& message,
                                const std::string&) override {
-    return bus::DeliveryOutcome::permanent(
-        "SNS is not available in this Signoff build: cannot publish to " + arn);
+    auto id = sns_.publish(arn, "", message, {});
+    if (id.ok()) {
+      return bus::DeliveryOutcome::success();
+    }
+    std::string why = id.error().type + ": " + id.error().message;
+    if (id.error().status >= 500 || id.error().type == "Throttled") {
+      return bus::DeliveryOutcome::retry(why);
+    }
+    return bus::DeliveryOutcome::permanent(why);
   }
+
+ private:
+  notify::NotifyService& sns_;
 };
 
 size_t discard(char*, size_t size, size_t n, void*) {
@@ -183,11 +221,12 @@ class PutEventsIntegration final : public engine::TaskIntegration {
 
 }  // namespace
 
-bus::BusPorts make_bus_ports(engine::Engine& engine) {
+bus::BusPorts make_bus_ports(engine::Engine& engine, functions::FunctionsService& functions,
+                             notify::NotifyService& sns) {
   bus::BusPorts p;
   p.state_machines = std::make_shared<EngineStarter>(engine);
-  p.functions = std::make_shared<MissingFunctions>();
-  p.topics = std::make_shared<MissingTopics>();
+  p.functions = std::make_shared<LambdaTargets>(functions);
+  p.topics = std::make_shared<SnsTargets>(sns);
   p.http = std::make_shared<CurlHttp>();
   return p;
 }

@@ -8,12 +8,17 @@
 #include "bus/ports.h"
 #include "engine/engine.h"
 #include "engine/ports.h"
+#include "functions/service.h"
+#include "notify/service.h"
 
 namespace signoff::app {
 
-// Ports for bus::EventsService: state machines through the engine; Lambda and SNS fail with a
-// clear reason until those services exist; HTTP through libcurl.
-bus::BusPorts make_bus_ports(engine::Engine& engine);
+// Ports for bus::EventsService: state machines through the engine; Lambda targets through
+// functions::FunctionsService::invoke_as_service (events.amazonaws.com, asynchronous, only where
+// the function's resource policy allows the rule); SNS targets through notify; HTTP through
+// libcurl.
+bus::BusPorts make_bus_ports(engine::Engine& engine, functions::FunctionsService& functions,
+                             notify::NotifyService& sns);
 
 // arn:aws:states:::events:putEvents (and .waitForTaskToken) for the engine.
 engine::TaskIntegrationPtr make_put_events_integration(bus::EventsService& events);
