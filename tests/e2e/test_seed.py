@@ -85,7 +85,12 @@ def world(tmp_data, cli_path):
             assert expect_error in p.stderr, p.stderr
             return p.stderr
         assert p.returncode == 0, f"aws {' '.join(args[:2])} failed: {p.stderr}\n{server.log()}"
-        return json.loads(p.stdout) if p.stdout.strip() else None
+        if not p.stdout.strip():
+            return None
+        try:
+            return json.loads(p.stdout)
+        except json.JSONDecodeError:  # commands that print text (cloudformation deploy)
+            return p.stdout
 
     def session(user, name):
         creds = aws("sts", "assume-role", "--role-arn", role["Role"]["Arn"],
