@@ -10,7 +10,7 @@ PACKAGES := g++ cmake ninja-build pkg-config clang-14 libclang-rt-14-dev clang-f
   libsimdjson-dev libyaml-cpp-dev libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev \
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libsodium-dev libgtest-dev \
   libgmock-dev libbenchmark-dev awscli python3-boto3 python3-pytest python3-aiosmtpd \
-  postgresql wrk nodejs faketime ccache zlib1g-dev
+  postgresql wrk nodejs faketime ccache zlib1g-dev python3-yaml python3-cryptography
 
 .PHONY: deps build build-asan run test test-release test-asan fuzz bench lint format clean
 
