@@ -8,6 +8,10 @@ namespace signoff::store::sqlite {
 namespace {
 
 std::string message_of(const std::exception_ptr& e) {
+  if (!e) {
+    // The write returned a status, yet the transaction is gone.
+    return "the transaction ended inside a write";
+  }
   try {
     std::rethrow_exception(e);
   } catch (const std::exception& x) {
@@ -49,6 +53,11 @@ void Writer::submit(Op& op) {
   op.cv.wait(lock, [&] { return op.done; });
 }
 
+size_t Writer::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
 void Writer::loop() {
   // Swapped with queue_ each round, so both vectors keep their capacity and a steady stream of
   // writes allocates nothing.
@@ -72,6 +81,7 @@ void Writer::loop() {
     }
     previous = batch.size();
     run_batch(batch);
+    batches_.fetch_add(1, std::memory_order_relaxed);
     {
       // Notifying under the lock: a caller cannot leave run() (destroying its cv) before this
       // releases the mutex.

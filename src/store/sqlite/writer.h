@@ -5,7 +5,9 @@
 // callers it just woke are usually about to write again.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -44,6 +46,11 @@ class Writer {
     return op.status;
   }
 
+  // Writes waiting for the next batch, and batches committed (or failed) so far: observability,
+  // and what lets a test line several writes up behind one parked batch.
+  size_t queued() const;
+  uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
+
  private:
   // Lives on the caller's stack for the duration of run(), so a write allocates nothing here.
   struct Op {
@@ -60,10 +67,11 @@ class Writer {
   void run_batch(const std::vector<Op*>& batch);
 
   std::unique_ptr<Db> db_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable wake_;
   std::vector<Op*> queue_;
   bool stopping_ = false;
+  std::atomic<uint64_t> batches_{0};
   std::thread thread_;
 };
 
