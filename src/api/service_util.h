@@ -29,4 +29,17 @@ void offload(BlockingPool& pool, ReplyT reply, F fn) {
   });
 }
 
+// The shape of every writing operation: run call() on the pool, answer render(value), or the
+// call's domain error as the AWS error.
+template <typename ReplyT, typename Call, typename Render>
+void offload_call(BlockingPool& pool, ReplyT reply, Call call, Render render) {
+  offload(pool, reply, [reply, call = std::move(call), render = std::move(render)] {
+    auto res = call();
+    if (!res.ok()) {
+      return reply.fail(to_aws(res.error()));
+    }
+    reply.ok(render(res.value()));
+  });
+}
+
 }  // namespace signoff::api

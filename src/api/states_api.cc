@@ -251,14 +251,12 @@ void register_states_api(Router& router, Engine& engine, BlockingPool& pool) {
         if (auto e = in.error()) {
           return reply.fail(*e);
         }
-        offload(pool, reply, [&engine, r = std::move(r), reply] {
-          auto res = engine.create_state_machine(r);
-          if (!res.ok()) {
-            return reply.fail(to_aws(res.error()));
-          }
-          reply.ok(json::Value::object({{"stateMachineArn", json::Value(res->state_machine_arn)},
-                                        {"creationDate", epoch(res->creation_date_ms)}}));
-        });
+        offload_call(
+            pool, reply, [&engine, r = std::move(r)] { return engine.create_state_machine(r); },
+            [](const auto& v) {
+              return json::Value::object({{"stateMachineArn", json::Value(v.state_machine_arn)},
+                                          {"creationDate", epoch(v.creation_date_ms)}});
+            });
       }));
 
   ops.emplace("DescribeStateMachine",
@@ -306,14 +304,12 @@ void register_states_api(Router& router, Engine& engine, BlockingPool& pool) {
         if (auto e = in.error()) {
           return reply.fail(*e);
         }
-        offload(pool, reply, [&engine, r = std::move(r), reply] {
-          auto res = engine.update_state_machine(r);
-          if (!res.ok()) {
-            return reply.fail(to_aws(res.error()));
-          }
-          reply.ok(json::Value::object({{"updateDate", epoch(res->update_date_ms)},
-                                        {"revisionId", json::Value(res->revision_id)}}));
-        });
+        offload_call(
+            pool, reply, [&engine, r = std::move(r)] { return engine.update_state_machine(r); },
+            [](const auto& v) {
+              return json::Value::object({{"updateDate", epoch(v.update_date_ms)},
+                                          {"revisionId", json::Value(v.revision_id)}});
+            });
       }));
 
   ops.emplace(
@@ -324,13 +320,9 @@ void register_states_api(Router& router, Engine& engine, BlockingPool& pool) {
         if (auto e = in.error()) {
           return reply.fail(*e);
         }
-        offload(pool, reply, [&engine, arn, reply] {
-          auto res = engine.delete_state_machine(arn);
-          if (!res.ok()) {
-            return reply.fail(to_aws(res.error()));
-          }
-          reply.ok(json::Value::object());
-        });
+        offload_call(
+            pool, reply, [&engine, arn] { return engine.delete_state_machine(arn); },
+            [](const auto&) { return json::Value::object(); });
       }));
 
   ops.emplace(
@@ -389,14 +381,12 @@ void register_states_api(Router& router, Engine& engine, BlockingPool& pool) {
                 if (auto e = in.error()) {
                   return reply.fail(*e);
                 }
-                offload(pool, reply, [&engine, r = std::move(r), reply] {
-                  auto res = engine.start_execution(r);
-                  if (!res.ok()) {
-                    return reply.fail(to_aws(res.error()));
-                  }
-                  reply.ok(json::Value::object({{"executionArn", json::Value(res->execution_arn)},
-                                                {"startDate", epoch(res->start_date_ms)}}));
-                });
+                offload_call(
+                    pool, reply, [&engine, r = std::move(r)] { return engine.start_execution(r); },
+                    [](const auto& v) {
+                      return json::Value::object({{"executionArn", json::Value(v.execution_arn)},
+                                                  {"startDate", epoch(v.start_date_ms)}});
+                    });
               }));
 
   ops.emplace(
@@ -585,23 +575,23 @@ void register_states_api(Router& router, Engine& engine, BlockingPool& pool) {
         return out;
       }));
 
-  ops.emplace("StopExecution", JsonOperation([&engine, &pool](const RequestContext&,
-                                                              json::Value body, JsonReply reply) {
-                JsonReader in(body);
-                std::string arn = in.required_string("executionArn", {1, 256});
-                std::string error = in.optional_string("error", {0, 256}).value_or("");
-                std::string cause = in.optional_string("cause", {0, 32768}).value_or("");
-                if (auto e = in.error()) {
-                  return reply.fail(*e);
-                }
-                offload(pool, reply, [&engine, arn, error, cause, reply] {
-                  auto res = engine.stop_execution(arn, error, cause);
-                  if (!res.ok()) {
-                    return reply.fail(to_aws(res.error()));
-                  }
-                  reply.ok(json::Value::object({{"stopDate", epoch(res.value())}}));
-                });
-              }));
+  ops.emplace(
+      "StopExecution",
+      JsonOperation([&engine, &pool](const RequestContext&, json::Value body, JsonReply reply) {
+        JsonReader in(body);
+        std::string arn = in.required_string("executionArn", {1, 256});
+        std::string error = in.optional_string("error", {0, 256}).value_or("");
+        std::string cause = in.optional_string("cause", {0, 32768}).value_or("");
+        if (auto e = in.error()) {
+          return reply.fail(*e);
+        }
+        offload_call(
+            pool, reply,
+            [&engine, arn, error, cause] { return engine.stop_execution(arn, error, cause); },
+            [](const auto& v) {
+              return json::Value::object({{"stopDate", epoch(v)}});
+            });
+      }));
 
   ops.emplace("SendTaskSuccess", JsonOperation([&engine, &pool](const RequestContext&,
                                                                 json::Value body, JsonReply reply) {
@@ -611,13 +601,10 @@ void register_states_api(Router& router, Engine& engine, BlockingPool& pool) {
                 if (auto e = in.error()) {
                   return reply.fail(*e);
                 }
-                offload(pool, reply, [&engine, token, output, reply] {
-                  auto res = engine.send_task_success(token, output);
-                  if (!res.ok()) {
-                    return reply.fail(to_aws(res.error()));
-                  }
-                  reply.ok(json::Value::object());
-                });
+                offload_call(
+                    pool, reply,
+                    [&engine, token, output] { return engine.send_task_success(token, output); },
+                    [](const auto&) { return json::Value::object(); });
               }));
 
   ops.emplace("SendTaskFailure", JsonOperation([&engine, &pool](const RequestContext&,
@@ -629,13 +616,12 @@ void register_states_api(Router& router, Engine& engine, BlockingPool& pool) {
                 if (auto e = in.error()) {
                   return reply.fail(*e);
                 }
-                offload(pool, reply, [&engine, token, error, cause, reply] {
-                  auto res = engine.send_task_failure(token, error, cause);
-                  if (!res.ok()) {
-                    return reply.fail(to_aws(res.error()));
-                  }
-                  reply.ok(json::Value::object());
-                });
+                offload_call(
+                    pool, reply,
+                    [&engine, token, error, cause] {
+                      return engine.send_task_failure(token, error, cause);
+                    },
+                    [](const auto&) { return json::Value::object(); });
               }));
 
   ops.emplace("SendTaskHeartbeat",
