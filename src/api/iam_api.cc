@@ -397,6 +397,17 @@ void register_iam_api(Router& router, iam::IdentityService& id) {
         return to_xml(x);
       },
       {action("GetGroup"), group_res});
+  add("DeleteGroup",
+      [&id](const RequestContext&, const QueryParams& q) -> Result<std::string> {
+        Params p{q, {}};
+        std::string name = p.required("GroupName");
+        if (p.error) {
+          return *p.error;
+        }
+        auto r = id.delete_group(name);
+        return r.ok() ? Result<std::string>(std::string()) : fail(r);
+      },
+      {action("DeleteGroup"), group_res});
   auto membership = [&id](bool add_user) {
     return [&id, add_user](const RequestContext&, const QueryParams& q) -> Result<std::string> {
       Params p{q, {}};

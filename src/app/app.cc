@@ -21,6 +21,8 @@
 #include "app/deploy_wiring.h"
 #include "app/functions_wiring.h"
 #include "app/notify_adapters.h"
+#include "app/parameter_sealer.h"
+#include "automation/parameter_store.h"
 #include "automation/service.h"
 #include "bus/events.h"
 #include "common/clock.h"
@@ -85,6 +87,8 @@ struct App::Impl {
   std::unique_ptr<bus::EventsService> events;
   AutomationAdapters automation_adapters;
   std::unique_ptr<automation::AutomationService> automation;
+  std::unique_ptr<automation::SecretSealer> parameter_sealer;
+  std::unique_ptr<automation::ParameterStore> parameters;
   std::unique_ptr<iam::IdentityService> identity;
   std::unique_ptr<api::IdentityAuth> auth;
   std::unique_ptr<api::BlockingPool> blocking;
@@ -228,11 +232,19 @@ void App::start() {
                                                                  m.automation_adapters.ports(), ao);
   api::register_ssm_api(*m.router, *m.automation, *m.blocking,
                         [](const api::RequestContext& ctx) { return principal_of(ctx); });
-  m.deploy =
-      start_deploy(*m.store, m.clock,
-                   DeployTargets{m.engine.get(), m.identity.get(), m.functions.get(),
-                                 m.events.get(), m.automation.get(), m.notify.get(), m.logs.get()},
-                   *m.router, *m.blocking, m.options.account, m.options.region);
+  // The key identity just loaded or created; SecureString parameters are sealed under it.
+  m.parameter_sealer = make_parameter_sealer(load_or_create_master_key(m.options.data_dir));
+  automation::ParameterOptions po;
+  po.account = m.options.account;
+  po.region = m.options.region;
+  m.parameters =
+      std::make_unique<automation::ParameterStore>(*m.store, m.clock, *m.parameter_sealer, po);
+  api::register_ssm_parameter_api(*m.router, *m.parameters, *m.blocking, m.auth.get());
+  m.deploy = start_deploy(
+      *m.store, m.clock,
+      DeployTargets{m.engine.get(), m.identity.get(), m.functions.get(), m.events.get(),
+                    m.automation.get(), m.notify.get(), m.logs.get(), m.parameters.get()},
+      *m.router, *m.blocking, m.options.account, m.options.region);
   api::register_iam_api(*m.router, *m.identity);
   api::register_sts_api(*m.router, *m.identity);
   // An operation without a declared permission would be administrator-only, a gap nobody
@@ -307,6 +319,8 @@ void App::stop() {
   m.deploy.service.reset();
   m.events.reset();
   m.automation.reset();
+  m.parameters.reset();
+  m.parameter_sealer.reset();
   m.automation_adapters = AutomationAdapters{};
   m.engine.reset();
   m.notify.reset();

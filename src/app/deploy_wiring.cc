@@ -17,6 +17,7 @@ void add_providers(deploy::Service& s, const DeployTargets& t) {
     s.add_provider("AWS::IAM::User", deploy::iam_user_provider(*t.identity));
     s.add_provider("AWS::IAM::Policy", deploy::iam_policy_provider(*t.identity));
     s.add_provider("AWS::IAM::ManagedPolicy", deploy::iam_managed_policy_provider(*t.identity));
+    s.add_provider("AWS::IAM::Group", deploy::iam_group_provider(*t.identity));
   }
   if (t.functions) {
     s.add_provider("AWS::Lambda::Function", deploy::lambda_function_provider(*t.functions));
@@ -28,6 +29,9 @@ void add_providers(deploy::Service& s, const DeployTargets& t) {
   }
   if (t.automation) {
     s.add_provider("AWS::SSM::Document", deploy::ssm_document_provider(*t.automation));
+  }
+  if (t.parameters) {
+    s.add_provider("AWS::SSM::Parameter", deploy::ssm_parameter_provider(*t.parameters));
   }
   if (t.notify) {
     s.add_provider("AWS::SNS::Topic", deploy::sns_topic_provider(*t.notify));

@@ -22,7 +22,8 @@ class EventsService;
 }
 namespace signoff::automation {
 class AutomationService;
-}
+class ParameterStore;
+}  // namespace signoff::automation
 namespace signoff::notify {
 class NotifyService;
 }
@@ -46,6 +47,7 @@ struct DeployTargets {
   automation::AutomationService* automation = nullptr;
   notify::NotifyService* notify = nullptr;
   logs::LogsService* logs = nullptr;
+  automation::ParameterStore* parameters = nullptr;
 };
 
 // Creates the service with every available provider, registers the API and resumes (or rolls

@@ -274,6 +274,29 @@ Result<Group> IdentityService::get_group(std::string_view name) const {
   return g->entity;
 }
 
+Result<Unit> IdentityService::delete_group(std::string_view name) {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.write_mu);
+  auto g = m.load<Group>(name);
+  if (!g) {
+    return not_found<Group>(name);
+  }
+  if (!m.store.list_documents(model::kMember, model::lower(name) + "/", "", 1).items.empty()) {
+    return delete_conflict("Cannot delete entity, must remove users from group first.");
+  }
+  if (!g->entity.inline_policies.empty()) {
+    return delete_conflict("Cannot delete entity, must delete policies first.");
+  }
+  if (!g->entity.attached.empty()) {
+    return delete_conflict("Cannot delete entity, must detach all policies first.");
+  }
+  store::DocumentBatch batch;
+  store::DocumentWrite w = Impl::put(g->entity, g->version);
+  w.op = store::DocumentWrite::Op::Delete;
+  batch.writes.push_back(std::move(w));
+  return m.commit(std::move(batch));
+}
+
 Result<std::vector<User>> IdentityService::group_members(std::string_view name) const {
   if (!impl_->load<Group>(name)) {
     return not_found<Group>(name);

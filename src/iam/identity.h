@@ -206,6 +206,8 @@ class IdentityService {
   Result<Group> create_group(std::string_view name, std::string_view path);
   Result<Group> get_group(std::string_view name) const;
   Result<std::vector<User>> group_members(std::string_view name) const;
+  // DeleteConflict while the group has members or policies, as IAM refuses.
+  Result<Unit> delete_group(std::string_view name);
   Result<Unit> add_user_to_group(std::string_view group, std::string_view user);
   Result<Unit> remove_user_from_group(std::string_view group, std::string_view user);
 

@@ -18,7 +18,8 @@ class EventsService;
 }
 namespace signoff::automation {
 class AutomationService;
-}
+class ParameterStore;
+}  // namespace signoff::automation
 namespace signoff::notify {
 class NotifyService;
 }
@@ -38,6 +39,8 @@ ProviderPtr iam_role_provider(iam::IdentityService& identity);
 ProviderPtr iam_user_provider(iam::IdentityService& identity);
 ProviderPtr iam_policy_provider(iam::IdentityService& identity);
 ProviderPtr iam_managed_policy_provider(iam::IdentityService& identity);
+// AWS::IAM::Group (Path, inline Policies, ManagedPolicyArns; members come from users' Groups).
+ProviderPtr iam_group_provider(iam::IdentityService& identity);
 
 // AWS::Lambda::Function and AWS::Lambda::Permission.
 ProviderPtr lambda_function_provider(functions::FunctionsService& functions);
@@ -47,8 +50,10 @@ ProviderPtr lambda_permission_provider(functions::FunctionsService& functions);
 ProviderPtr events_rule_provider(bus::EventsService& events);
 ProviderPtr event_bus_provider(bus::EventsService& events);
 
-// AWS::SSM::Document.
+// AWS::SSM::Document and AWS::SSM::Parameter.
 ProviderPtr ssm_document_provider(automation::AutomationService& automation);
+// AWS::SSM::Parameter (String and StringList, as CloudFormation supports).
+ProviderPtr ssm_parameter_provider(automation::ParameterStore& parameters);
 
 // AWS::SNS::Topic and AWS::SNS::Subscription.
 ProviderPtr sns_topic_provider(notify::NotifyService& notify);
