@@ -53,7 +53,7 @@ Selected split_selector(const std::string& s) {
 }
 
 // A name as given may be the parameter's ARN.
-std::string bare_name(const std::string& name) {
+std::string bare_name(store::Store& store, const std::string& name) {
   if (name.rfind("arn:", 0) != 0) {
     return name;
   }
@@ -61,9 +61,12 @@ std::string bare_name(const std::string& name) {
   if (at == std::string::npos) {
     return name;
   }
+  // arn:...:parameter/a/b names "/a/b"; arn:...:parameter/x names "x" or "/x" (the ARN of both),
+  // whichever exists.
   std::string rest = name.substr(at + 10);
-  // arn:...:parameter/a/b names "/a/b"; arn:...:parameter/x names "x" (one level, no slash).
-  if (std::count(rest.begin(), rest.end(), '/') == 1) {
+  std::string plain = split_selector(rest).name;
+  if (plain.find('/', 1) == std::string::npos && plain.size() > 1 &&
+      !store.get_document(kKind, plain) && store.get_document(kKind, plain.substr(1))) {
     return rest.substr(1);
   }
   return rest;
@@ -244,7 +247,7 @@ std::string ParameterStore::arn(const std::string& name) const {
 
 Result<json::Value> ParameterStore::put(const PutParameterRequest& r,
                                         const std::string& caller_arn) {
-  const std::string name = bare_name(r.name);
+  const std::string name = bare_name(store_, r.name);
   if (auto e = check_parameter_name(name)) {
     return *e;
   }
@@ -408,7 +411,7 @@ json::Value parameter_shape(const std::string& name, const std::string& arn, con
 }  // namespace
 
 Result<ParameterStore::Resolved> ParameterStore::resolve(const std::string& name) {
-  Selected s = split_selector(bare_name(name));
+  Selected s = split_selector(bare_name(store_, name));
   auto existing = load(store_, s.name);
   if (!existing) {
     return not_found();
@@ -445,7 +448,7 @@ Result<ParameterStore::Resolved> ParameterStore::resolve(const std::string& name
 }
 
 Result<json::Value> ParameterStore::get(const std::string& given, bool decrypt) {
-  Selected s = split_selector(bare_name(given));
+  Selected s = split_selector(bare_name(store_, given));
   auto r = resolve(given);
   if (!r.ok()) {
     return r.error();
@@ -537,7 +540,7 @@ Result<json::Value> ParameterStore::get_by_path(const std::string& path, bool re
 }
 
 Result<Unit> ParameterStore::remove(const std::string& given) {
-  std::string name = bare_name(given);
+  std::string name = bare_name(store_, given);
   auto existing = load(store_, name);
   if (!existing) {
     return not_found();
@@ -617,7 +620,7 @@ Result<json::Value> ParameterStore::describe(const std::vector<ParameterFilter>&
 
 Result<json::Value> ParameterStore::history(const std::string& given, bool decrypt,
                                             const ParameterPageRequest& page) {
-  std::string name = bare_name(given);
+  std::string name = bare_name(store_, given);
   auto existing = load(store_, name);
   if (!existing) {
     return not_found();

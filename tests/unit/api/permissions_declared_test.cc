@@ -87,6 +87,9 @@ class PermissionsDeclaredTest : public ::testing::Test {
     register_logs_api(*router, *logs, pool);
     register_ssm_api(*router, *automation, pool,
                      [](const RequestContext&) { return automation::Principal{}; });
+    parameters = std::make_unique<automation::ParameterStore>(*store, clock, sealer,
+                                                              automation::ParameterOptions{});
+    register_ssm_parameter_api(*router, *parameters, pool, &authorizer);
     register_cloudformation_api(*router, *deploy, pool);
     register_iam_api(*router, *identity);
     register_sts_api(*router, *identity);
@@ -96,6 +99,7 @@ class PermissionsDeclaredTest : public ::testing::Test {
     router.reset();
     identity.reset();
     deploy.reset();
+    parameters.reset();
     automation.reset();
     notify.reset();
     functions.reset();
@@ -168,6 +172,11 @@ class PermissionsDeclaredTest : public ::testing::Test {
   std::unique_ptr<functions::FunctionsService> functions;
   std::unique_ptr<notify::NotifyService> notify;
   std::unique_ptr<automation::AutomationService> automation;
+  struct NoSealer final : automation::SecretSealer {
+    std::string seal(std::string_view p) const override { return std::string(p); }
+    std::optional<std::string> open(std::string_view s) const override { return std::string(s); }
+  } sealer;
+  std::unique_ptr<automation::ParameterStore> parameters;
   std::unique_ptr<deploy::Service> deploy;
   std::unique_ptr<iam::IdentityService> identity;
 };
@@ -259,6 +268,19 @@ TEST_F(PermissionsDeclaredTest, SnsLinksNeedNoPermission) {
   authorizer.last_action.clear();
   send(std::move(r));
   EXPECT_EQ(authorizer.last_action, "");
+}
+
+TEST_F(PermissionsDeclaredTest, ParametersActOnTheirArns) {
+  json_call("AmazonSSM.GetParameter", R"({"Name":"/app/db:3"})");
+  EXPECT_EQ(authorizer.last_action, "ssm:GetParameter");
+  EXPECT_EQ(authorizer.last_resource, "arn:aws:ssm:us-east-1:123456789012:parameter/app/db");
+  json_call("AmazonSSM.PutParameter", R"({"Name":"plain","Value":"v","Type":"String"})");
+  EXPECT_EQ(authorizer.last_action, "ssm:PutParameter");
+  EXPECT_EQ(authorizer.last_resource, "arn:aws:ssm:us-east-1:123456789012:parameter/plain");
+  json_call("AmazonSSM.GetParametersByPath", R"({"Path":"/app"})");
+  EXPECT_EQ(authorizer.last_resource, "arn:aws:ssm:us-east-1:123456789012:parameter/app");
+  json_call("AmazonSSM.DescribeParameters", "{}");
+  EXPECT_EQ(authorizer.last_resource, "*");
 }
 
 }  // namespace

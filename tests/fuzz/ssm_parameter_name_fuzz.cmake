@@ -1,0 +1,1 @@
+signoff_fuzz_target(ssm_parameter_name_fuzz SOURCE ${CMAKE_CURRENT_SOURCE_DIR}/ssm_parameter_name_fuzz.cc DEPS signoff_automation)
