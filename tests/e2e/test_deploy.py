@@ -672,3 +672,87 @@ def test_more_providers_users_policies_buses_subscriptions(server):
     import botocore.exceptions
     with pytest.raises(botocore.exceptions.ClientError):
         iam.get_policy(PolicyArn=out["ManagedRef"])
+
+
+GROUP_AND_PARAMETER = """
+Parameters:
+  Endpoint:
+    Type: String
+    Default: https://one.example
+Resources:
+  Approvers:
+    Type: AWS::IAM::Group
+    Properties:
+      GroupName: cfn-approvers
+      Path: /teams/
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+      Policies:
+        - PolicyName: approve
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: ssm:SendAutomationSignal
+                Resource: "*"
+  Alice:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: cfn-alice
+      Groups: [!Ref Approvers]
+  Url:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: /cfn/endpoint
+      Type: String
+      Value: !Ref Endpoint
+      Description: where the service lives
+      Tags: {team: approvals}
+  Generated:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Type: StringList
+      Value: a,b
+Outputs:
+  GroupRef: {Value: !Ref Approvers}
+  GroupArn: {Value: !GetAtt Approvers.Arn}
+  UrlRef: {Value: !Ref Url}
+  UrlValue: {Value: !GetAtt Url.Value}
+  UrlType: {Value: !GetAtt Url.Type}
+  GeneratedRef: {Value: !Ref Generated}
+"""
+
+
+def test_group_and_parameter_providers(server):
+    cfn, iam, ssm = (boto3_client(server, s) for s in ("cloudformation", "iam", "ssm"))
+    kw = dict(StackName="gp", TemplateBody=GROUP_AND_PARAMETER,
+              Capabilities=["CAPABILITY_NAMED_IAM"])
+    cfn.create_stack(**kw)
+    cfn.get_waiter("stack_create_complete").wait(StackName="gp", WaiterConfig={"Delay": 1})
+    out = outputs(cfn.describe_stacks(StackName="gp")["Stacks"][0])
+    assert out["GroupRef"] == "cfn-approvers"
+    assert out["GroupArn"] == "arn:aws:iam::000000000000:group/teams/cfn-approvers"
+    assert (out["UrlRef"], out["UrlValue"], out["UrlType"]) == (
+        "/cfn/endpoint", "https://one.example", "String")
+    assert out["GeneratedRef"].startswith("CFN-Generated-")
+    group = iam.get_group(GroupName="cfn-approvers")
+    assert [u["UserName"] for u in group["Users"]] == ["cfn-alice"]
+    assert ssm.get_parameter(Name="/cfn/endpoint")["Parameter"]["Value"] == "https://one.example"
+    assert ssm.get_parameter(Name=out["GeneratedRef"])["Parameter"]["Type"] == "StringList"
+
+    # Value changes in place: a new version of the same parameter.
+    cfn.update_stack(Parameters=[{"ParameterKey": "Endpoint",
+                                  "ParameterValue": "https://two.example"}], **kw)
+    cfn.get_waiter("stack_update_complete").wait(StackName="gp", WaiterConfig={"Delay": 1})
+    p = ssm.get_parameter(Name="/cfn/endpoint")["Parameter"]
+    assert (p["Value"], p["Version"]) == ("https://two.example", 2)
+    out = outputs(cfn.describe_stacks(StackName="gp")["Stacks"][0])
+    assert out["UrlValue"] == "https://two.example"
+
+    cfn.delete_stack(StackName="gp")
+    cfn.get_waiter("stack_delete_complete").wait(StackName="gp", WaiterConfig={"Delay": 1})
+    assert ssm.describe_parameters()["Parameters"] == []
+    import botocore.exceptions
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        iam.get_group(GroupName="cfn-approvers")
+    assert e.value.response["Error"]["Code"] == "NoSuchEntity"
+    assert iam.list_users()["Users"] == []
