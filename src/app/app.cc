@@ -28,6 +28,7 @@
 #include "common/clock.h"
 #include "engine/engine.h"
 #include "iam/identity.h"
+#include "notify/mail_drop.h"
 #include "notify/service.h"
 #include "notify/smtp_url.h"
 #include "store/store.h"
@@ -72,8 +73,18 @@ std::unique_ptr<notify::NotifyService> make_notify(const AppOptions& o, store::S
   if (!o.mail_from.empty()) {
     split_mail_from(o.mail_from, no);
   }
-  return std::make_unique<notify::NotifyService>(
-      store, clock, no, notify::make_curl_transport(smtp), make_function_invoker(functions));
+  std::shared_ptr<notify::Transport> transport = notify::make_curl_transport(smtp);
+  if (!smtp) {
+    // No relay: mail goes to files a newcomer can open, not nowhere.
+    std::string drop = mail_drop_dir(o.data_dir);
+    transport = notify::make_mail_drop_transport(drop, transport);
+    std::fprintf(stderr,
+                 "signoff: sns: no --smtp-url: mail is written to %s/ (one .eml file per "
+                 "message)\n",
+                 drop.c_str());
+  }
+  return std::make_unique<notify::NotifyService>(store, clock, no, std::move(transport),
+                                                 make_function_invoker(functions));
 }
 
 }  // namespace

@@ -23,7 +23,8 @@ struct AppOptions {
   std::string admin_credentials_file;
   unsigned io_threads = 0;  // 0: one per core
   // SNS: the base of the links in its messages ("" → http://address:port), the SMTP relay for
-  // e-mail subscriptions ("" → none: mail deliveries fail with a log line saying so), and the
+  // e-mail subscriptions ("" → none: mail is written to the local mail drop, see
+  // mail_drop_dir), and the
   // sender, "Display Name <address>" or a bare address ("" → AWS's "AWS Notifications").
   std::string public_url;
   std::string smtp_url;
@@ -31,6 +32,11 @@ struct AppOptions {
   // Beyond AWS: nobody may approve an automation they started (account-wide).
   bool forbid_self_approval = false;
 };
+
+// Where mail goes without an SMTP relay: DATA/mail, one .eml file per message.
+inline std::string mail_drop_dir(const std::string& data_dir) {
+  return data_dir + "/mail";
+}
 
 class App {
  public:
