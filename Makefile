@@ -33,11 +33,18 @@ build-asan: deps
 	cmake --preset asan $(LAUNCHER) >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 
-# `make run`: the server on the embedded SQLite store in ./signoff-data, on the default port.
+# `make run`: the server on the embedded SQLite store in ./signoff-data, on the default port, with
+# the example approval flow deployed (created on the first run, updated when the template changed,
+# left alone otherwise), then the next steps printed. Signatures are checked; the administrator's
+# key is in $(DATA)/credentials. Mail goes to $(DATA)/mail/ unless RUN_ARGS names a relay:
+#   make run RUN_ARGS="--smtp-url smtp://relay.example.com:587"
 DATA ?= ./signoff-data
 PORT ?= 8765
+RUN_ARGS ?=
+EXAMPLE_FLOW := examples/approval-flow.cfn.yaml
 run: build
-	./build/release/signoff serve --data $(DATA) --port $(PORT)
+	./build/release/signoff serve --data $(DATA) --port $(PORT) \
+	  --deploy $(EXAMPLE_FLOW) --stack-name approval-flow $(RUN_ARGS)
 
 test-release: build
 	ctest --preset release -j $(JOBS)

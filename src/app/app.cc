@@ -295,6 +295,13 @@ uint16_t App::port() const {
   return impl_->server ? impl_->server->port() : 0;
 }
 
+Result<DeployedStack> App::deploy(const StartupDeploy& request, std::FILE* log) {
+  if (!impl_->deploy.service) {
+    return make_error("ValidationError", "the server is not running");
+  }
+  return deploy_and_wait(*impl_->deploy.service, impl_->options.region, request, log);
+}
+
 void App::stop() {
   Impl& m = *impl_;
   if (m.server) {

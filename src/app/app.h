@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "app/startup_deploy.h"
+
 namespace signoff::app {
 
 // The port `signoff serve` listens on unless told otherwise.
@@ -49,6 +51,8 @@ class App {
   // readable reason when it cannot (data dir locked, port taken).
   void start();
   uint16_t port() const;
+  // After start(): creates or updates a stack in this server (serve --deploy).
+  Result<DeployedStack> deploy(const StartupDeploy& request, std::FILE* log);
   void stop();
 
  private:

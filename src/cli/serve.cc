@@ -2,10 +2,14 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
+#include <string>
+#include <vector>
 
 #include "app/app.h"
 #include "app/config.h"
 #include "cli/command.h"
+#include "cli/next_steps.h"
 
 namespace signoff::cli {
 namespace {
@@ -13,6 +17,9 @@ namespace {
 struct ServeArgs {
   app::AppOptions options;
   std::string config_file;
+  std::string deploy_file;
+  std::string stack_name;
+  std::vector<std::string> deploy_params;  // KEY=VALUE
 };
 
 // Values from --config fill in what the command line did not set.
@@ -65,6 +72,24 @@ int serve(const ServeArgs& args) {
                args.options.address.c_str(), static_cast<unsigned>(app.port()),
                args.options.data_dir.c_str());
   std::fflush(stderr);
+  if (!args.deploy_file.empty()) {
+    app::StartupDeploy d;
+    d.template_file = args.deploy_file;
+    d.stack_name = args.stack_name;
+    for (const std::string& p : args.deploy_params) {
+      size_t eq = p.find('=');
+      d.parameters.emplace_back(p.substr(0, eq), eq == std::string::npos ? "" : p.substr(eq + 1));
+    }
+    auto deployed = app.deploy(d, stderr);
+    if (!deployed.ok()) {
+      // The server stays up: the stack can be inspected, fixed and deployed again.
+      std::fprintf(stderr, "signoff: deploy of %s failed: %s\n", d.template_file.c_str(),
+                   deployed.error().message.c_str());
+    } else {
+      print_next_steps(stdout, args.options, app.port(), d.stack_name, *deployed);
+    }
+    std::fflush(stderr);
+  }
   int sig = 0;
   sigwait(&signals, &sig);
   std::fprintf(stderr, "signoff: %s received, shutting down\n",
@@ -106,7 +131,26 @@ const CommandRegistration kRegistration(Parent::Root, [](CLI::App& parent) {
                   "<no-reply@sns.amazonaws.com>)");
   cmd->add_option("--config", args->config_file,
                   "TOML file with smtp-url, mail-from, public-url (flags win)");
+  cmd->add_option("--deploy", args->deploy_file,
+                  "CloudFormation template to deploy once listening (created, updated, or left "
+                  "alone when unchanged)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--stack-name", args->stack_name,
+                  "Stack name for --deploy (default: the template's file name)");
+  cmd->add_option("--deploy-param", args->deploy_params,
+                  "KEY=VALUE template parameter for --deploy (repeatable)");
   cmd->callback([args, cmd] {
+    if (!args->deploy_file.empty() && args->stack_name.empty()) {
+      std::string stem = std::filesystem::path(args->deploy_file).filename().string();
+      args->stack_name = stem.substr(0, stem.find('.'));
+    }
+    for (const std::string& p : args->deploy_params) {
+      if (p.find('=') == std::string::npos || p.front() == '=') {
+        std::fprintf(stderr, "signoff: --deploy-param wants KEY=VALUE, got %s\n", p.c_str());
+        exit_status() = 2;
+        return;
+      }
+    }
     if (!apply_config(*cmd, *args)) {
       exit_status() = 2;
       return;
