@@ -1,6 +1,7 @@
 #include "app/deploy_wiring.h"
 
 #include "api/cloudformation_api.h"
+#include "automation/parameter_store.h"
 #include "deploy/resources/resources.h"
 
 namespace signoff::app {
@@ -51,6 +52,31 @@ DeployWiring start_deploy(store::Store& store, const Clock& clock, const DeployT
   deploy::DeployOptions o;
   o.account = account;
   o.default_region = region;
+  if (targets.parameters) {
+    o.dynamic_reference = [ps = targets.parameters](const std::string& service,
+                                                    const std::string& key) -> Result<std::string> {
+      // ssm-secure would store the plaintext among the resource's recorded properties.
+      if (service != "ssm") {
+        return make_error("ValidationError",
+                          "Signoff resolves only {{resolve:ssm:...}} dynamic "
+                          "references, not " +
+                              service);
+      }
+      auto r = ps->resolve(key);
+      if (!r.ok()) {
+        if (r.error().type == "ParameterNotFound" || r.error().type == "ParameterVersionNotFound") {
+          return make_error("ValidationError", "Parameters: [ssm:" + key + "] cannot be found.");
+        }
+        return make_error("ValidationError", r.error().message);
+      }
+      if (r->type == "SecureString") {
+        return make_error("ValidationError", "Parameters [" + key.substr(0, key.find(':')) +
+                                                 "] referenced by template have types not "
+                                                 "supported by CloudFormation.");
+      }
+      return r->value;
+    };
+  }
   w.service = std::make_unique<deploy::Service>(store, clock, o);
   add_providers(*w.service, targets);
   api::register_cloudformation_api(router, *w.service, pool);

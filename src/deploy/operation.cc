@@ -346,6 +346,28 @@ class Operation {
     doc.set("Attributes", p.attributes);
   }
 
+  // The resource's properties with every intrinsic evaluated and every dynamic reference
+  // resolved (so what is stored, compared and handed to the provider is what it gets).
+  tmpl::Outcome<json::Value> evaluate_properties(const tmpl::ResourceDecl& d) {
+    auto props = tmpl::evaluate(d.properties, scope_);
+    if (!props.ok()) {
+      return props;
+    }
+    return tmpl::resolve_dynamic_references(
+        *props, [this](std::string_view service, std::string_view key) {
+          std::string ref = "{{resolve:" + std::string(service) + ":" + std::string(key) + "}}";
+          if (!m_.options.dynamic_reference) {
+            return tmpl::Outcome<std::string>::fail("Dynamic reference " + ref +
+                                                    " cannot be resolved by this server");
+          }
+          auto r = m_.options.dynamic_reference(std::string(service), std::string(key));
+          if (!r.ok()) {
+            return tmpl::Outcome<std::string>::fail(r.error().message);
+          }
+          return tmpl::Outcome<std::string>{*r, ""};
+        });
+  }
+
   // Creates one resource (a new one, or the replacement of an existing one when `replacing`).
   bool create_one(const std::string& id, bool replacing) {
     const tmpl::ResourceDecl* d = tmpl_->resource(id);
@@ -353,7 +375,7 @@ class Operation {
     const char* in_progress = replacing ? "UPDATE_IN_PROGRESS" : "CREATE_IN_PROGRESS";
     const char* complete = replacing ? "UPDATE_COMPLETE" : "CREATE_COMPLETE";
     const char* failed = replacing ? "UPDATE_FAILED" : "CREATE_FAILED";
-    auto props = tmpl::evaluate(d->properties, scope_);
+    auto props = evaluate_properties(*d);
     if (replacing) {
       json::Value prev = json::Value::object(
           {{"PhysicalResourceId", *doc.find("PhysicalResourceId")},
@@ -418,7 +440,7 @@ class Operation {
         str(doc, "ResourceStatus").find("DELETE") != std::string::npos) {
       return create_one(id, false);
     }
-    auto props = tmpl::evaluate(d->properties, scope_);
+    auto props = evaluate_properties(*d);
     if (!props.ok()) {
       doc.set("ResourceStatus", json::Value("UPDATE_FAILED"));
       save_resource(id, doc, "UPDATE_FAILED", props.error);

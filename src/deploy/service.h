@@ -9,6 +9,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -29,6 +30,10 @@ struct DeployOptions {
   std::string account = "000000000000";
   std::string default_region = "us-east-1";
   unsigned parallel_resources = 8;
+  // Resolves a dynamic reference {{resolve:SERVICE:KEY}} in resource properties (service "ssm",
+  // key "NAME" or "NAME:VERSION"); unset: every dynamic reference is refused.
+  std::function<Result<std::string>(const std::string& service, const std::string& key)>
+      dynamic_reference;
 };
 
 struct ParameterInput {

@@ -756,3 +756,37 @@ def test_group_and_parameter_providers(server):
         iam.get_group(GroupName="cfn-approvers")
     assert e.value.response["Error"]["Code"] == "NoSuchEntity"
     assert iam.list_users()["Users"] == []
+
+
+def test_ssm_dynamic_references(server):
+    cfn, ssm = boto3_client(server, "cloudformation"), boto3_client(server, "ssm")
+    ssm.put_parameter(Name="/base/value", Value="one", Type="String")
+    ssm.put_parameter(Name="/base/value", Value="two", Overwrite=True)
+    ssm.put_parameter(Name="/base/secret", Value="pw", Type="SecureString")
+    template = """
+Resources:
+  Latest:
+    Type: AWS::SSM::Parameter
+    Properties: {Name: /copy/latest, Type: String, Value: "v={{resolve:ssm:/base/value}}"}
+  First:
+    Type: AWS::SSM::Parameter
+    Properties: {Name: /copy/first, Type: String, Value: "{{resolve:ssm:/base/value:1}}"}
+"""
+    cfn.create_stack(StackName="refs", TemplateBody=template)
+    cfn.get_waiter("stack_create_complete").wait(StackName="refs", WaiterConfig={"Delay": 1})
+    assert ssm.get_parameter(Name="/copy/latest")["Parameter"]["Value"] == "v=two"
+    assert ssm.get_parameter(Name="/copy/first")["Parameter"]["Value"] == "one"
+
+    for name, ref, reason in [
+            ("missing", "{{resolve:ssm:/nope}}", "Parameters: [ssm:/nope] cannot be found."),
+            ("secure", "{{resolve:ssm:/base/secret}}", "not supported by CloudFormation"),
+            ("other", "{{resolve:secretsmanager:x}}", "only {{resolve:ssm:...}}")]:
+        cfn.create_stack(StackName=name, TemplateBody=(
+            "Resources:\n  P:\n    Type: AWS::SSM::Parameter\n"
+            f"    Properties: {{Name: /copy/{name}, Type: String, Value: \"{ref}\"}}\n"))
+        with pytest.raises(Exception):
+            cfn.get_waiter("stack_create_complete").wait(StackName=name,
+                                                         WaiterConfig={"Delay": 1})
+        events = cfn.describe_stack_events(StackName=name)["StackEvents"]
+        failed = [e for e in events if e["ResourceStatus"] == "CREATE_FAILED"]
+        assert failed and reason in failed[0]["ResourceStatusReason"], failed

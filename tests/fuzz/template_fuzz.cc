@@ -1,6 +1,6 @@
 // Parses arbitrary text as a CloudFormation template (YAML or JSON) and, when it parses,
 // resolves its parameters with defaults, evaluates its conditions, every resource's properties
-// and every output against fake created resources.
+// and every output against fake created resources, then the dynamic references in them.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -41,7 +41,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   scope.conditions = &*conditions;
   for (const ResourceDecl& r : t->resources) {
     if (is_enabled(r.condition, scope)) {
-      (void)evaluate(r.properties, scope);
+      auto props = evaluate(r.properties, scope);
+      if (props.ok()) {
+        (void)resolve_dynamic_references(*props, [](std::string_view, std::string_view key) {
+          return Outcome<std::string>{std::string(key), ""};
+        });
+      }
     }
   }
   for (const OutputDecl& o : t->outputs) {

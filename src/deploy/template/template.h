@@ -148,6 +148,14 @@ Outcome<std::map<std::string, bool, std::less<>>> evaluate_conditions(const Scop
 // element it stands in (and yields null at the top).
 Outcome<json::Value> evaluate(const json::Value& value, const Scope& scope);
 
+// Dynamic references ({{resolve:ssm:NAME}}, {{resolve:ssm:NAME:VERSION}}, ...): every one inside
+// a string of `value` is replaced by lookup(service, key) ("ssm", "NAME:3"); the lookup's failure
+// is the outcome. A malformed reference is an error; text without one is returned as it is.
+using ReferenceLookup =
+    std::function<Outcome<std::string>(std::string_view service, std::string_view key)>;
+Outcome<json::Value> resolve_dynamic_references(const json::Value& value,
+                                                const ReferenceLookup& lookup);
+
 // Whether a resource / output exists once conditions are known.
 bool is_enabled(const std::string& condition, const Scope& scope);
 
