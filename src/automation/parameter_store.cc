@@ -268,19 +268,6 @@ Result<json::Value> ParameterStore::put(const PutParameterRequest& r,
                       " is not a valid AMI ID. An AMI ID must begin with ami- followed by 8 or "
                       "17 hexadecimal characters.");
   }
-  if (r.allowed_pattern && !r.allowed_pattern->empty()) {
-    bool valid = true;
-    bool ok = pattern_matches(*r.allowed_pattern, r.value, valid);
-    if (!valid) {
-      return validation("Parameter allowedPattern, " + *r.allowed_pattern +
-                        " is not a valid regular expression.");
-    }
-    if (!ok) {
-      return make_error(
-          "ParameterPatternMismatchException",
-          "Parameter value, cannot be validated against allowedPattern: " + *r.allowed_pattern);
-    }
-  }
   for (int attempt = 0; attempt < 8; ++attempt) {
     auto existing = load(store_, name);
     if (existing && !r.overwrite) {
@@ -334,6 +321,20 @@ Result<json::Value> ParameterStore::put(const PutParameterRequest& r,
     std::string pattern = r.allowed_pattern ? *r.allowed_pattern
                           : prev            ? text_of(*prev, "AllowedPattern")
                                             : "";
+    // The value must match the pattern the new version will carry (given, or kept).
+    if (!pattern.empty()) {
+      bool valid = true;
+      bool ok = pattern_matches(pattern, r.value, valid);
+      if (!valid) {
+        return validation("Parameter allowedPattern, " + pattern +
+                          " is not a valid regular expression.");
+      }
+      if (!ok) {
+        return make_error(
+            "ParameterPatternMismatchException",
+            "Parameter value, cannot be validated against allowedPattern: " + pattern);
+      }
+    }
     if (!description.empty()) {
       m.push_back({"Description", json::Value(description)});
     }

@@ -195,6 +195,14 @@ TEST_F(ParameterStoreTest, TiersAndPatterns) {
   EXPECT_EQ(ps->put(p, "").error().type, "ValidationException");
   p.allowed_pattern = "^[0-9a-z]+$";
   EXPECT_TRUE(ps->put(p, "").ok());
+  // The pattern is kept by a new version that does not name one, and still applies.
+  PutParameterRequest again;
+  again.name = "/port";
+  again.value = "NOT-LOWER";
+  again.overwrite = true;
+  EXPECT_EQ(ps->put(again, "").error().type, "ParameterPatternMismatchException");
+  again.value = "8080";
+  EXPECT_TRUE(ps->put(again, "").ok());
 }
 
 TEST_F(ParameterStoreTest, PathsFiltersAndPages) {

@@ -79,6 +79,28 @@ TEST_F(IdentityTest, DeleteUserNeedsItsDependentsGone) {
   EXPECT_FALSE(identity->get_user("carol").ok());
 }
 
+TEST_F(IdentityTest, DeleteGroupNeedsItsMembersAndPoliciesGone) {
+  ASSERT_TRUE(identity->create_group("reviewers", "/").ok());
+  ASSERT_TRUE(identity->create_user("carol", "/").ok());
+  ASSERT_TRUE(identity->add_user_to_group("reviewers", "carol").ok());
+  auto busy = identity->delete_group("reviewers");
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.error().type, "DeleteConflict");
+  EXPECT_EQ(busy.error().message, "Cannot delete entity, must remove users from group first.");
+  ASSERT_TRUE(identity->remove_user_from_group("reviewers", "carol").ok());
+  ASSERT_TRUE(identity
+                  ->put_inline_policy(EntityType::Group, "reviewers", "p",
+                                      R"({"Version":"2012-10-17","Statement":[{"Effect":)"
+                                      R"("Allow","Action":"s3:*","Resource":"*"}]})")
+                  .ok());
+  EXPECT_EQ(identity->delete_group("reviewers").error().message,
+            "Cannot delete entity, must delete policies first.");
+  ASSERT_TRUE(identity->delete_inline_policy(EntityType::Group, "reviewers", "p").ok());
+  EXPECT_TRUE(identity->delete_group("reviewers").ok());
+  EXPECT_EQ(identity->get_group("reviewers").error().type, "NoSuchEntity");
+  EXPECT_EQ(identity->delete_group("reviewers").error().type, "NoSuchEntity");
+}
+
 TEST_F(IdentityTest, InlineAndManagedPolicies) {
   ASSERT_TRUE(identity
                   ->create_role("worker", "/svc/", trust(R"({"Service":"lambda.amazonaws.com"})"),
