@@ -519,7 +519,29 @@ class DefinitionParser {
                          loc + "/Resource");
         return;
       }
-      if (rest.substr(0, 8) != "aws-sdk:" && !known_integration(base)) {
+      // AWS SDK integrations support Request Response and .waitForTaskToken only: .sync (and
+      // anything else after the action) is refused as an unknown resource, as AWS does; so is an
+      // aws-sdk ARN without SERVICE:ACTION.
+      bool sdk = rest.substr(0, 8) == "aws-sdk:";
+      bool sdk_ok = true;
+      if (sdk) {
+        std::string_view sdk_rest = rest.substr(8);
+        size_t c = sdk_rest.find(':');
+        std::string_view action = c == std::string_view::npos ? "" : sdk_rest.substr(c + 1);
+        size_t dot = action.find('.');
+        sdk_ok =
+            c > 0 && !action.empty() && action.find(':') == std::string_view::npos &&
+            (dot == std::string_view::npos ? true
+                                           : dot > 0 && action.substr(dot) == ".waitForTaskToken");
+        if (options_.express && sdk_ok && dot != std::string_view::npos) {
+          add_schema_error(diags_,
+                           "Express state machine does not support '.waitForTaskToken' service "
+                           "integration ",
+                           loc + "/Resource");
+          return;
+        }
+      }
+      if ((sdk && !sdk_ok) || (!sdk && !known_integration(base))) {
         add_schema_error(diags_,
                          "The resource provided " + s.resource +
                              " is not recognized. The value is not a valid resource ARN, or the "

@@ -1,0 +1,119 @@
+"""Step Functions' AWS SDK integrations (arn:aws:states:::aws-sdk:SERVICE:ACTION) on a server that
+checks signatures: each task runs as the state machine's role through the same permission checks
+as a signed request, takes PascalCase parameters and answers the SDK's shape; a service error
+becomes "Service.ErrorNameException"; .sync is refused at creation as AWS refuses it.
+"""
+import json
+import time
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import boto3_client
+
+ACCOUNT = "000000000000"
+TRUST_STATES = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+
+
+def make_role(iam, name, actions):
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST_STATES)["Role"]["Arn"]
+    if actions:
+        iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}))
+    return arn
+
+
+def run(sfn, role_arn, name, states, start_at, payload=None):
+    machine = sfn.create_state_machine(
+        name=name, roleArn=role_arn,
+        definition=json.dumps({"StartAt": start_at, "States": states}))["stateMachineArn"]
+    arn = sfn.start_execution(stateMachineArn=machine, input=json.dumps(payload or {}))["executionArn"]
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        d = sfn.describe_execution(executionArn=arn)
+        if d["status"] != "RUNNING":
+            return d
+        time.sleep(0.05)
+    raise AssertionError(f"{arn} did not finish")
+
+
+@pytest.fixture
+def clients(secure_server):
+    return {s: boto3_client(secure_server, s) for s in ("stepfunctions", "iam", "sns")}
+
+
+def test_query_and_json_services_as_the_role(clients):
+    sfn, iam, sns = clients["stepfunctions"], clients["iam"], clients["sns"]
+    role = make_role(iam, "sdk-tasks", ["sns:CreateTopic", "sns:Publish", "states:ListStateMachines",
+                                        "states:DescribeExecution"])
+    states = {
+        "Who": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sts:getCallerIdentity",
+                "ResultPath": "$.who", "Next": "Topic"},
+        "Topic": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sns:createTopic",
+                  "Parameters": {"Name": "sdk-topic", "Tags": [{"Key": "team", "Value": "a"}]},
+                  "ResultPath": "$.topic", "Next": "Publish"},
+        "Publish": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sns:publish",
+                    "Parameters": {"TopicArn.$": "$.topic.TopicArn", "Message": "hello",
+                                   "MessageAttributes": {"kind": {"DataType": "String",
+                                                                  "StringValue": "x"}}},
+                    "ResultPath": "$.published", "Next": "Machines"},
+        "Machines": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:listStateMachines",
+                     "Parameters": {"MaxResults": 10}, "ResultSelector": {
+                         "Names.$": "$.StateMachines[*].Name"},
+                     "ResultPath": "$.machines", "Next": "Missing"},
+        "Missing": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:describeExecution",
+                    "Parameters": {"ExecutionArn": f"arn:aws:states:us-east-1:{ACCOUNT}:execution:none:x"},
+                    "Catch": [{"ErrorEquals": ["Sfn.ExecutionDoesNotExistException"],
+                               "ResultPath": "$.missing", "Next": "Done"}],
+                    "Next": "Done"},
+        "Done": {"Type": "Succeed"},
+    }
+    d = run(sfn, role, "sdk-ok", states, "Who")
+    assert d["status"] == "SUCCEEDED", d
+    out = json.loads(d["output"])
+    assert out["who"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/sdk-tasks/signoff"
+    assert out["who"]["Account"] == ACCOUNT
+    assert out["topic"]["TopicArn"] == f"arn:aws:sns:us-east-1:{ACCOUNT}:sdk-topic"
+    assert sns.get_topic_attributes(TopicArn=out["topic"]["TopicArn"])["Attributes"]
+    assert set(out["published"]) == {"MessageId"}
+    assert out["machines"]["Names"] == ["sdk-ok"]
+    assert out["missing"]["Error"] == "Sfn.ExecutionDoesNotExistException"
+    assert "(Service: Sfn, Status Code: 400, Request ID: " in out["missing"]["Cause"]
+
+
+def test_the_role_is_authorized_like_any_caller(clients):
+    sfn, iam = clients["stepfunctions"], clients["iam"]
+    role = make_role(iam, "sdk-weak", ["states:ListStateMachines"])
+    states = {"Topic": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sns:createTopic",
+                        "Parameters": {"Name": "nope"}, "End": True}}
+    d = run(sfn, role, "sdk-denied", states, "Topic")
+    assert d["status"] == "FAILED"
+    # The query edge answers AccessDenied (403) for every query service.
+    assert d["error"] == "Sns.AccessDeniedException", d
+    assert (f"User: arn:aws:sts::{ACCOUNT}:assumed-role/sdk-weak/signoff is not authorized to "
+            "perform: sns:CreateTopic") in d["cause"]
+    assert clients["sns"].list_topics()["Topics"] == []
+
+
+def test_wait_for_task_token_and_validation(clients):
+    sfn, iam = clients["stepfunctions"], clients["iam"]
+    role = make_role(iam, "sdk-token", ["states:SendTaskSuccess"])
+    # The task hands its own token to SendTaskSuccess: the callback completes it.
+    states = {"Callback": {
+        "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess.waitForTaskToken",
+        "Parameters": {"TaskToken.$": "$$.Task.Token", "Output": {"approved": True}},
+        "End": True}}
+    d = run(sfn, role, "sdk-token", states, "Callback")
+    assert d["status"] == "SUCCEEDED", d
+    assert json.loads(d["output"]) == {"approved": True}
+
+    for bad in ("arn:aws:states:::aws-sdk:ssm:startAutomationExecution.sync",
+                "arn:aws:states:::aws-sdk:sfn:startExecution.sync:2",
+                "arn:aws:states:::aws-sdk:ssm"):
+        with pytest.raises(ClientError) as e:
+            sfn.create_state_machine(name="bad", roleArn=role, definition=json.dumps(
+                {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": bad, "End": True}}}))
+        assert e.value.response["Error"]["Code"] == "InvalidDefinition"
+        assert f"The resource provided {bad} is not recognized" in e.value.response["Error"]["Message"]
