@@ -206,3 +206,66 @@ def test_two_stages_in_sequence(world):
     assert done["status"] == "FAILED"
     assert done["error"] == "Rejected"
     assert done["cause"] == "The security stage did not approve (approval status: Rejected)."
+
+
+def create_stack(world, template, stack, **params):
+    """boto3's CreateStack and its waiter (the other real client path)."""
+    cfn = boto3_client(world.server, "cloudformation")
+    with open(os.path.join(EXAMPLES, template)) as f:
+        body = f.read()
+    cfn.create_stack(StackName=stack, TemplateBody=body, Capabilities=["CAPABILITY_NAMED_IAM"],
+                     Parameters=[{"ParameterKey": k, "ParameterValue": v}
+                                 for k, v in params.items()])
+    cfn.get_waiter("stack_create_complete").wait(StackName=stack,
+                                                 WaiterConfig={"Delay": 1, "MaxAttempts": 120})
+    outputs = cfn.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])
+    return {o["OutputKey"]: o["OutputValue"] for o in outputs}
+
+
+def test_parallel_groups_must_both_approve(world):
+    """(c) Two IAM groups decide in parallel; both must approve. One rejection rejects the
+    request and withdraws the other group's pending approval."""
+    for name in ("fay", "fred", "lee"):
+        world.user(name, approver=False)  # their groups grant the approver permissions
+    finance = world.group("finance", ["fay", "fred"])
+    legal = world.group("legal", ["lee"])
+    out = create_stack(world, "parallel-approval.cfn.yaml", "contract",
+                       FirstGroupApprovers=finance, FirstGroupEmail="finance@example.test",
+                       SecondGroupApprovers=legal, SecondGroupEmail="legal@example.test")
+    confirm_by_mail(world.mailbox, "finance@example.test", out["FirstGroupTopicArn"])
+    confirm_by_mail(world.mailbox, "legal@example.test", out["SecondGroupTopicArn"])
+    machine = out["StateMachineArn"]
+
+    seen = len(world.mailbox.mails())
+    arn = world.start(machine, "contract-1", {"summary": "contract 7"})
+    # Both requests go out at once.
+    fin = world.approval_request("finance@example.test", "First group approval requested: contract 7",
+                                 seen)
+    leg = world.approval_request("legal@example.test", "Second group approval requested: contract 7",
+                                 seen)
+    approve(world.ssm_as("fred"), fin)
+    time.sleep(0.5)
+    assert world.sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
+    approve(world.ssm_as("lee"), leg)
+    done = world.finished(arn)
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"])["approvals"] == [
+        {"Stage": "finance", "Decision": "Approved"}, {"Stage": "legal", "Decision": "Approved"}]
+
+    # Legal rejects while finance has not decided: rejected, and finance's request is withdrawn.
+    seen = len(world.mailbox.mails())
+    arn = world.start(machine, "contract-2", {"summary": "contract 8"})
+    fin = world.approval_request("finance@example.test", "contract 8", seen)
+    leg = world.approval_request("legal@example.test", "contract 8", seen)
+    reject(world.ssm_as("lee"), leg, "liability clause")
+    done = world.finished(arn)
+    assert done["status"] == "FAILED"
+    assert (done["error"], done["cause"]) == (
+        "Rejected", "The legal stage did not approve (approval status: Rejected).")
+    assert world.automation_status(fin) == "Cancelled"
+    # Its aws:approve failed (a critical step), so it ends Failed after reporting the rejection.
+    assert world.automation_status(leg) == "Failed"
+    states = [e["stateEnteredEventDetails"]["name"]
+              for e in world.sfn.get_execution_history(executionArn=arn)["events"]
+              if "stateEnteredEventDetails" in e]
+    assert states[-4:] == ["FindPending", "Withdraw", "Stop", "Rejected"]
