@@ -269,3 +269,77 @@ def test_parallel_groups_must_both_approve(world):
               for e in world.sfn.get_execution_history(executionArn=arn)["events"]
               if "stateEnteredEventDetails" in e]
     assert states[-4:] == ["FindPending", "Withdraw", "Stop", "Rejected"]
+
+
+def test_escalation_when_nobody_decides(world):
+    """(d) Nobody of the first responders decides within EscalationSeconds: the escalation
+    group's topic gets the news (aws-sdk:sns:publish) and an approval they decide."""
+    world.user("olive")
+    world.user("max")
+    responders = world.role("on-call", ["olive"])
+    managers = world.role("managers", ["max"])
+    out = world.deploy("escalation-approval.cfn.yaml", "incident",
+                       FirstResponders=responders, FirstResponderEmail="oncall@example.test",
+                       EscalationApprovers=managers, EscalationEmail="managers@example.test",
+                       EscalationSeconds="4")
+    confirm_by_mail(world.mailbox, "oncall@example.test", out["FirstResponderTopicArn"])
+    confirm_by_mail(world.mailbox, "managers@example.test", out["EscalationTopicArn"])
+    machine = out["StateMachineArn"]
+
+    seen = len(world.mailbox.mails())
+    arn = world.start(machine, "hotfix-1", {"summary": "hotfix 9"})
+    first = world.approval_request("oncall@example.test", "Approval requested: hotfix 9", seen)
+    notice = wait_for(lambda: [m for m in world.mailbox.mails()[seen:]
+                               if "managers@example.test" in m["to"] and str(m["msg"]["Subject"])
+                               == "Escalated: an approval request needs your decision"],
+                      timeout=30, what="the escalation notice")[0]
+    assert ("No first responder decided on hotfix 9 within 4 seconds. An approval request "
+            "follows: the decision is yours.") in body_of(notice)
+    second = world.approval_request("managers@example.test",
+                                    "Escalated approval requested: hotfix 9", seen)
+    assert world.automation_status(first) != "Waiting"  # the first stage is over
+    approve(world.ssm_as("max", managers, "max"), second)
+    done = world.finished(arn)
+    assert done["status"] == "SUCCEEDED", done
+    output = json.loads(done["output"])
+    assert output["decision"] == {"Stage": "escalation", "Decision": "Approved"}
+    assert output["escalation"]["Error"] == "NoDecision"
+    assert output["escalation"]["Cause"] == "No first responder decided within 4 seconds."
+    assert set(output["escalation"]["Notification"]) == {"MessageId"}
+
+    # A first responder who decides in time: no escalation.
+    seen = len(world.mailbox.mails())
+    arn = world.start(machine, "hotfix-2", {"summary": "hotfix 10"})
+    first = world.approval_request("oncall@example.test", "hotfix 10", seen)
+    approve(world.ssm_as("olive", responders, "olive"), first)
+    done = world.finished(arn)
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"])["decision"] == {"Stage": "first-responders",
+                                                      "Decision": "Approved"}
+    assert not [m for m in world.mailbox.mails()[seen:] if "managers@example.test" in m["to"]]
+
+
+@pytest.mark.parametrize("template,params", [
+    ("two-stage-approval.cfn.yaml",
+     {"TeamLeadApprovers": f"arn:aws:iam::{ACCOUNT}:role/leads", "TeamLeadEmail": "a@example.test",
+      "SecurityApprovers": f"arn:aws:iam::{ACCOUNT}:role/sec,arn:aws:iam::{ACCOUNT}:user/c",
+      "SecurityEmail": "b@example.test"}),
+    ("parallel-approval.cfn.yaml",
+     {"FirstGroupApprovers": f"arn:aws:iam::{ACCOUNT}:group/finance",
+      "FirstGroupEmail": "a@example.test", "SecondGroupApprovers": f"arn:aws:iam::{ACCOUNT}:group/legal",
+      "SecondGroupEmail": "b@example.test"}),
+    ("escalation-approval.cfn.yaml",
+     {"FirstResponders": f"arn:aws:iam::{ACCOUNT}:role/on-call", "FirstResponderEmail": "a@example.test",
+      "EscalationApprovers": f"arn:aws:iam::{ACCOUNT}:role/managers",
+      "EscalationEmail": "b@example.test"}),
+])
+def test_examples_deploy_with_signoff_deploy(server, template, params):
+    binary = os.environ.get("SIGNOFF_BIN", os.path.join(ROOT, "build", "release", "signoff"))
+    args = [binary, "deploy", os.path.join(EXAMPLES, template), "--stack-name", "example",
+            "--endpoint", server.endpoint]
+    for k, v in params.items():
+        args += ["--param", f"{k}={v}"]
+    p = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr + p.stdout
+    assert p.stdout.splitlines()[-1] == "Stack example: CREATE_COMPLETE"
+    assert any(l.strip().startswith("StateMachineArn = arn:aws:states:") for l in p.stdout.splitlines())
