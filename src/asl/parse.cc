@@ -148,7 +148,9 @@ void split_resource(State& s) {
   size_t p = r.find(":states:::");
   if (p != std::string::npos) {
     std::string rest = r.substr(p + 10);
-    size_t c = rest.find(':');
+    // AWS SDK integrations: "aws-sdk:ssm:startAutomationExecution" → ("aws-sdk:ssm",
+    // "startAutomationExecution"), as AWS's history events name them.
+    size_t c = rest.rfind("aws-sdk:", 0) == 0 ? rest.find(':', 8) : rest.find(':');
     if (c != std::string::npos) {
       s.resource_type = rest.substr(0, c);
       s.resource_name = rest.substr(c + 1);

@@ -108,6 +108,14 @@ def test_wait_for_task_token_and_validation(clients):
     d = run(sfn, role, "sdk-token", states, "Callback")
     assert d["status"] == "SUCCEEDED", d
     assert json.loads(d["output"]) == {"approved": True}
+    events = sfn.get_execution_history(executionArn=d["executionArn"])["events"]
+    scheduled = [e["taskScheduledEventDetails"] for e in events if e["type"] == "TaskScheduled"][0]
+    assert (scheduled["resourceType"], scheduled["resource"]) == (
+        "aws-sdk:sfn", "sendTaskSuccess.waitForTaskToken")
+    # The task's own SendTaskSuccess may complete it before its call's answer (TaskSubmitted).
+    types = [e["type"] for e in events if e["type"].startswith("Task")]
+    assert [t for t in types if t != "TaskSubmitted"] == [
+        "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited"]
 
     for bad in ("arn:aws:states:::aws-sdk:ssm:startAutomationExecution.sync",
                 "arn:aws:states:::aws-sdk:sfn:startExecution.sync:2",
