@@ -90,10 +90,10 @@ def test_the_role_is_authorized_like_any_caller(clients):
                         "Parameters": {"Name": "nope"}, "End": True}}
     d = run(sfn, role, "sdk-denied", states, "Topic")
     assert d["status"] == "FAILED"
-    # The query edge answers AccessDenied (403) for every query service.
-    assert d["error"] == "Sns.AccessDeniedException", d
+    # SNS's own refusal (AuthorizationError), with the SDK's Exception suffix.
+    assert d["error"] == "Sns.AuthorizationErrorException", d
     assert (f"User: arn:aws:sts::{ACCOUNT}:assumed-role/sdk-weak/signoff is not authorized to "
-            "perform: sns:CreateTopic") in d["cause"]
+            "perform: SNS:CreateTopic") in d["cause"]  # SNS spells its actions so
     assert clients["sns"].list_topics()["Topics"] == []
 
 
