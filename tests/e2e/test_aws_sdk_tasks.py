@@ -47,7 +47,8 @@ def clients(secure_server):
 def test_query_and_json_services_as_the_role(clients):
     sfn, iam, sns = clients["stepfunctions"], clients["iam"], clients["sns"]
     role = make_role(iam, "sdk-tasks", ["sns:CreateTopic", "sns:Publish", "states:ListStateMachines",
-                                        "states:DescribeExecution"])
+                                        "states:DescribeExecution", "logs:CreateLogGroup",
+                                        "logs:DescribeLogGroups", "events:PutEvents", "iam:GetRole"])
     states = {
         "Who": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sts:getCallerIdentity",
                 "ResultPath": "$.who", "Next": "Topic"},
@@ -66,8 +67,22 @@ def test_query_and_json_services_as_the_role(clients):
         "Missing": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:describeExecution",
                     "Parameters": {"ExecutionArn": f"arn:aws:states:us-east-1:{ACCOUNT}:execution:none:x"},
                     "Catch": [{"ErrorEquals": ["Sfn.ExecutionDoesNotExistException"],
-                               "ResultPath": "$.missing", "Next": "Done"}],
-                    "Next": "Done"},
+                               "ResultPath": "$.missing", "Next": "Group"}],
+                    "Next": "Group"},
+        # CloudWatch Logs speaks camelCase on the wire: PascalCase both ways here.
+        "Group": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:cloudwatchlogs:createLogGroup",
+                  "Parameters": {"LogGroupName": "/sdk/test"}, "ResultPath": None, "Next": "Groups"},
+        "Groups": {"Type": "Task",
+                   "Resource": "arn:aws:states:::aws-sdk:cloudwatchlogs:describeLogGroups",
+                   "Parameters": {"LogGroupNamePrefix": "/sdk/"},
+                   "ResultSelector": {"Names.$": "$.LogGroups[*].LogGroupName"},
+                   "ResultPath": "$.groups", "Next": "Event"},
+        "Event": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:eventbridge:putEvents",
+                  "Parameters": {"Entries": [{"Source": "sdk.test", "DetailType": "t",
+                                              "Detail": "{}"}]},
+                  "ResultPath": "$.event", "Next": "Role"},
+        "Role": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:iam:getRole",
+                 "Parameters": {"RoleName": "sdk-tasks"}, "ResultPath": "$.role", "Next": "Done"},
         "Done": {"Type": "Succeed"},
     }
     d = run(sfn, role, "sdk-ok", states, "Who")
@@ -81,6 +96,9 @@ def test_query_and_json_services_as_the_role(clients):
     assert out["machines"]["Names"] == ["sdk-ok"]
     assert out["missing"]["Error"] == "Sfn.ExecutionDoesNotExistException"
     assert "(Service: Sfn, Status Code: 400, Request ID: " in out["missing"]["Cause"]
+    assert out["groups"]["Names"] == ["/sdk/test"]
+    assert out["event"]["FailedEntryCount"] == 0 and len(out["event"]["Entries"]) == 1
+    assert out["role"]["Role"]["Arn"] == role and out["role"]["Role"]["RoleName"] == "sdk-tasks"
 
 
 def test_the_role_is_authorized_like_any_caller(clients):
