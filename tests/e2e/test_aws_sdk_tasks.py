@@ -143,3 +143,12 @@ def test_wait_for_task_token_and_validation(clients):
                 {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": bad, "End": True}}}))
         assert e.value.response["Error"]["Code"] == "InvalidDefinition"
         assert f"The resource provided {bad} is not recognized" in e.value.response["Error"]["Message"]
+
+
+def test_a_service_signoff_does_not_serve_validates_and_fails_the_task(clients):
+    role = make_role(clients["iam"], "sdk-s3", [])
+    states = {"Get": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+                      "Parameters": {"Bucket": "b", "Key": "k"}, "End": True}}
+    d = run(clients["stepfunctions"], role, "sdk-s3", states, "Get")
+    assert (d["status"], d["error"]) == ("FAILED", "States.TaskFailed")
+    assert "Signoff does not implement the AWS SDK service 's3'" in d["cause"]
