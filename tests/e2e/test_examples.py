@@ -297,7 +297,13 @@ def test_escalation_when_nobody_decides(world):
             "follows: the decision is yours.") in body_of(notice)
     second = world.approval_request("managers@example.test",
                                     "Escalated approval requested: hotfix 9", seen)
-    assert world.automation_status(first) != "Waiting"  # the first stage is over
+    # The first stage is over: its approval timed out, it reported NoDecision, and it ends Failed
+    # (the approval is a critical step).
+    wait_for(lambda: world.automation_status(first) == "Failed", what="the first stage to end")
+    steps = world.ssm.describe_automation_step_executions(
+        AutomationExecutionId=first)["StepExecutions"]
+    assert [(st["StepName"], st["StepStatus"]) for st in steps] == [
+        ("Approve", "TimedOut"), ("Decide", "Success"), ("NoDecision", "Success")]
     approve(world.ssm_as("max", managers, "max"), second)
     done = world.finished(arn)
     assert done["status"] == "SUCCEEDED", done
