@@ -166,7 +166,7 @@ std::optional<AwsError> authorize_rest(const Authorizer* authorizer, const Reque
     std::string arn = parameter_arn(ctx, names[i]);
     Decision d = authorizer->authorize(ctx.principal, action, arn);
     if (d != Decision::Allow) {
-      return access_denied(Protocol::Json, ctx.principal, action, arn, d);
+      return access_denied(Protocol::Json, "ssm", ctx.principal, action, arn, d);
     }
   }
   return std::nullopt;
