@@ -300,3 +300,36 @@ def test_api_errors_and_permissions(secure_server):
         "no identity-based policy allows the signoff:DeleteAgent action")
     agents_call(secure_server, "DeleteAgent", {"AgentName": "p"})
     assert agents_call(secure_server, "ListAgents", {})["Agents"] == []
+
+
+def test_cli_signs_with_sigv4(secure_server, tmp_data):
+    """`signoff agents` calls the API over HTTP, signed by libcurl with the data dir's key or
+    the AWS environment variables."""
+    import subprocess
+    role_arn = agent_role(secure_server, "cli-agent")
+    spec = os.path.join(tmp_data, "agent.json")
+    with open(spec, "w") as f:
+        json.dump({"AgentName": "cli", "RoleArn": role_arn, "Kind": "Policy", "Policy": {
+            "Rules": [{"Language": "JSONata", "Condition": "true", "Decision": "Approve"}]}}, f)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+
+    def cli(*args, extra_env=None):
+        return subprocess.run([secure_server.binary, "agents", "--endpoint", secure_server.endpoint,
+                               "--data", secure_server.data_dir, *args],
+                              env={**env, **(extra_env or {})}, capture_output=True, text=True,
+                              timeout=60)
+
+    p = cli("create", "--body", "file://" + spec)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["Agent"]["AgentName"] == "cli"
+    p = cli("suspend", "cli")
+    assert p.returncode == 0 and json.loads(p.stdout)["Agent"]["State"] == "Suspended"
+    key, secret = secure_server.admin_credentials()
+    p = cli("list", extra_env={"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret})
+    assert [a["AgentName"] for a in json.loads(p.stdout)["Agents"]] == ["cli"]
+    p = cli("describe", "nobody")
+    assert p.returncode == 1
+    assert p.stderr.strip() == ("An error occurred (ResourceNotFoundException) when calling the "
+                                "DescribeAgent operation: Agent nobody does not exist.")
+    p = cli("list", extra_env={"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": "wrong"})
+    assert p.returncode == 1 and "InvalidSignatureException" in p.stderr
