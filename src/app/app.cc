@@ -247,11 +247,11 @@ void App::start() {
   m.agents =
       std::make_unique<agents::AgentsService>(*m.store, m.clock, m.agents_adapters.ports(), ago);
   api::register_agents_api(*m.router, *m.agents, *m.blocking);
-  m.deploy =
-      start_deploy(*m.store, m.clock,
-                   DeployTargets{m.engine.get(), m.identity.get(), m.functions.get(),
-                                 m.events.get(), m.automation.get(), m.notify.get(), m.logs.get()},
-                   *m.router, *m.blocking, m.options.account, m.options.region);
+  m.deploy = start_deploy(
+      *m.store, m.clock,
+      DeployTargets{m.engine.get(), m.identity.get(), m.functions.get(), m.events.get(),
+                    m.automation.get(), m.notify.get(), m.logs.get(), m.agents.get()},
+      *m.router, *m.blocking, m.options.account, m.options.region);
   api::register_iam_api(*m.router, *m.identity);
   api::register_sts_api(*m.router, *m.identity);
   // An operation without a declared permission would be administrator-only, a gap nobody
