@@ -150,11 +150,10 @@ Verdict PolicyRules::evaluate(const json::Value& context, int64_t now_ms) const 
       asl::PathRoots roots;
       roots.input = &context;
       roots.context = &context;
+      // Unlike a Choice state, whose execution fails, a Variable that selects nothing (the
+      // approval carries no task token, a parameter is absent) only makes the rule not hold.
       auto r = c.choice->evaluate(roots);
-      if (!r.ok()) {
-        return Verdict{Decision::Abstain, 0, where + " failed: " + r.failure().cause};
-      }
-      holds = r.value();
+      holds = r.ok() && r.value();
     }
     if (holds) {
       return Verdict{c.decision, c.confidence, c.reason.empty() ? where + " matched" : c.reason};

@@ -30,7 +30,9 @@ struct Verdict {
 
 // Policy agents: rules tried in order, the first whose condition holds gives the verdict; none
 // holding abstains. A condition is a JSONata expression (text) that must evaluate to true, or an
-// ASL Choice rule (object: Variable/And/Or/Not with the comparison operators) over the context.
+// ASL Choice rule (object: Variable/And/Or/Not with the comparison operators) over the context,
+// which does not hold when a Variable selects nothing. A JSONata condition that fails to evaluate
+// abstains (with the error as the reason).
 class PolicyRules {
  public:
   // From the API's Rules list: [{"Condition", "Language": "JSONata"|"JSONPath", "Decision",
