@@ -4,11 +4,14 @@
 #pragma once
 
 #include "agents/service.h"
+#include "api/auth.h"
 #include "api/router.h"
 #include "api/service_util.h"
 
 namespace signoff::api {
 
-void register_agents_api(Router& router, agents::AgentsService& service, BlockingPool& pool);
+// CreateAgent and UpdateAgent also ask `authorizer` (nullable) for iam:PassRole on the RoleArn.
+void register_agents_api(Router& router, agents::AgentsService& service, BlockingPool& pool,
+                         const Authorizer* authorizer);
 
 }  // namespace signoff::api

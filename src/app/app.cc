@@ -246,7 +246,7 @@ void App::start() {
   ago.region = m.options.region;
   m.agents =
       std::make_unique<agents::AgentsService>(*m.store, m.clock, m.agents_adapters.ports(), ago);
-  api::register_agents_api(*m.router, *m.agents, *m.blocking);
+  api::register_agents_api(*m.router, *m.agents, *m.blocking, m.auth.get());
   m.deploy = start_deploy(
       *m.store, m.clock,
       DeployTargets{m.engine.get(), m.identity.get(), m.functions.get(), m.events.get(),

@@ -333,3 +333,52 @@ def test_cli_signs_with_sigv4(secure_server, tmp_data):
                                 "DescribeAgent operation: Agent nobody does not exist.")
     p = cli("list", extra_env={"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": "wrong"})
     assert p.returncode == 1 and "InvalidSignatureException" in p.stderr
+
+
+def test_naming_a_role_takes_iam_pass_role(secure_server):
+    """An agent decides with its role's rights: CreateAgent/UpdateAgent need iam:PassRole on
+    the RoleArn besides signoff:CreateAgent, as handing a role to any AWS service does."""
+    role_arn = agent_role(secure_server, "approver-role")
+    iam = boto3_client(secure_server, "iam")
+    iam.create_user(UserName="carol")
+    iam.put_user_policy(UserName="carol", PolicyName="agents", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "signoff:*Agent", "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="carol")["AccessKey"]
+    carol = (key["AccessKeyId"], key["SecretAccessKey"])
+    body = {"AgentName": "yes-man", "RoleArn": role_arn, "Kind": "Policy", "Policy": {"Rules": [
+        {"Language": "JSONata", "Condition": "true", "Decision": "Approve"}]}}
+    with pytest.raises(AgentsApiError) as e:
+        agents_call(secure_server, "CreateAgent", body, credentials=carol)
+    assert (e.value.code, e.value.message) == ("AccessDeniedException", (
+        f"User: arn:aws:iam::{ACCOUNT}:user/carol is not authorized to perform: iam:PassRole on "
+        f"resource: {role_arn} because no identity-based policy allows the iam:PassRole action"))
+    iam.put_user_policy(UserName="carol", PolicyName="pass", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": role_arn}]}))
+    agents_call(secure_server, "CreateAgent", body, credentials=carol)
+    # Changing other settings names no role and needs no PassRole.
+    agents_call(secure_server, "UpdateAgent", {"AgentName": "yes-man", "MinConfidence": 0.9},
+                credentials=carol)
+
+
+def test_an_evaluation_interrupted_by_a_crash_runs_again(secure_server, chat):
+    """The evaluation is a job: kill -9 while the model is thinking, and the restarted server
+    asks again and decides."""
+    role_arn = agent_role(secure_server, "reviewer-agent")
+    agents_call(secure_server, "CreateAgent", {
+        "AgentName": "reviewer", "RoleArn": role_arn, "Kind": "Model",
+        "Model": {"BaseUrl": chat.base_url, "Model": "m", "TimeoutSeconds": 20}})
+    ssm, eid = start(secure_server, "Pay", [role_arn], 50, message="slow {{ Amount }}")
+    deadline = time.time() + 10
+    while not chat.requests() and time.time() < deadline:
+        time.sleep(0.05)
+    assert len(chat.requests()) == 1
+    secure_server.kill9()
+    secure_server.start()
+    ssm = boto3_client(secure_server, "ssm")
+    e = wait_status(ssm, eid, {"Success", "Failed"}, timeout=30)
+    assert e["AutomationExecutionStatus"] == "Success"
+    assert len(chat.requests()) == 2
+    [d] = wait_decisions(secure_server, eid)
+    assert d["Decision"] == "Approve"
