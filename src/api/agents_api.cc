@@ -56,7 +56,7 @@ void register_agents_api(Router& router, AgentsService& service, BlockingPool& p
   JsonOperations ops;
   AgentsService* svc = &service;
   BlockingPool* p = &pool;
-  auto by_name = [svc, p](std::function<signoff::Result<json::Value>(const std::string&)> fn) {
+  auto by_name = [p](std::function<signoff::Result<json::Value>(const std::string&)> fn) {
     return JsonOperation([p, fn](const RequestContext&, json::Value body, JsonReply reply) {
       JsonReader in(body);
       std::string name = in.required_string("AgentName", {1, 64});
