@@ -382,3 +382,43 @@ def test_an_evaluation_interrupted_by_a_crash_runs_again(secure_server, chat):
     assert len(chat.requests()) == 2
     [d] = wait_decisions(secure_server, eid)
     assert d["Decision"] == "Approve"
+
+
+def test_policy_rules_see_the_input_of_the_execution_whose_task_token_the_approval_carries(
+        secure_server):
+    """A state machine waiting on this automation passed its task token as a parameter: rules
+    read that execution's input as $.Execution.Input."""
+    sfn = boto3_client(secure_server, "stepfunctions")
+    machine_role = agent_role(secure_server, "machine-role", allow_signal=False)
+    activity = sfn.create_activity(name="hand-off")["activityArn"]
+    machine = sfn.create_state_machine(
+        name="deploy", roleArn=machine_role, definition=json.dumps({
+            "StartAt": "Wait", "States": {"Wait": {"Type": "Task", "Resource": activity,
+                                                   "End": True}}}))["stateMachineArn"]
+    execution = sfn.start_execution(stateMachineArn=machine,
+                                    input=json.dumps({"env": "dev"}))["executionArn"]
+    token = sfn.get_activity_task(activityArn=activity, workerName="w")["taskToken"]
+
+    role_arn = agent_role(secure_server, "policy-agent")
+    agents_call(secure_server, "CreateAgent", {
+        "AgentName": "policy", "RoleArn": role_arn, "Kind": "Policy", "Policy": {"Rules": [
+            {"Language": "JSONPath", "Condition": {"Variable": "$.Execution.Input.env",
+                                                   "StringEquals": "dev"},
+             "Decision": "Approve", "Reason": "dev deployments need no one"}]}})
+    ssm = boto3_client(secure_server, "ssm")
+    ssm.create_document(Name="Gate", DocumentType="Automation", Content=json.dumps({
+        "schemaVersion": "0.3", "parameters": {"TaskToken": {"type": "String"}},
+        "mainSteps": [{"name": "Review", "action": "aws:approve", "inputs": {
+            "Approvers": [role_arn], "Message": "deploy?"}}]}))
+    eid = ssm.start_automation_execution(DocumentName="Gate", Parameters={
+        "TaskToken": [token]})["AutomationExecutionId"]
+    assert wait_status(ssm, eid, {"Success", "Failed"})["AutomationExecutionStatus"] == "Success"
+    [d] = wait_decisions(secure_server, eid)
+    assert d["Reason"] == "dev deployments need no one"
+    # A forged token names no execution: the rule sees no input and does not hold.
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    eid2 = ssm.start_automation_execution(DocumentName="Gate", Parameters={
+        "TaskToken": [forged]})["AutomationExecutionId"]
+    [d] = wait_decisions(secure_server, eid2)
+    assert d["Decision"] == "Abstain" and d["Reason"] == "no rule matched"
+    sfn.stop_execution(executionArn=execution)
