@@ -66,27 +66,28 @@ void register_agents_api(Router& router, AgentsService& service, BlockingPool& p
       answer(*p, reply, [fn, name] { return fn(name); });
     });
   };
-  auto whole_body = [p, authorizer](
-                        std::function<signoff::Result<json::Value>(const json::Value&)> fn) {
-    return JsonOperation([p, fn, authorizer](const RequestContext& ctx, json::Value body,
-                                             JsonReply reply) {
-      JsonReader in(body);
-      in.required_string("AgentName", {1, 64});
-      std::string role = in.optional_string("RoleArn", {1, 2048}).value_or("");
-      if (auto e = in.error()) {
-        return reply.fail(*e);
-      }
-      // An agent decides with its role's rights, so naming a role takes iam:PassRole on it, as
-      // giving a role to any AWS service does.
-      if (!role.empty() && authorizer) {
-        Decision d = authorizer->authorize(ctx.principal, "iam:PassRole", role);
-        if (d != Decision::Allow) {
-          return reply.fail(access_denied(Protocol::Json, ctx.principal, "iam:PassRole", role, d));
-        }
-      }
-      answer(*p, reply, [fn, body] { return fn(body); });
-    });
-  };
+  auto whole_body =
+      [p, authorizer](std::function<signoff::Result<json::Value>(const json::Value&)> fn) {
+        return JsonOperation(
+            [p, fn, authorizer](const RequestContext& ctx, json::Value body, JsonReply reply) {
+              JsonReader in(body);
+              in.required_string("AgentName", {1, 64});
+              std::string role = in.optional_string("RoleArn", {1, 2048}).value_or("");
+              if (auto e = in.error()) {
+                return reply.fail(*e);
+              }
+              // An agent decides with its role's rights, so naming a role takes iam:PassRole on it,
+              // as giving a role to any AWS service does.
+              if (!role.empty() && authorizer) {
+                Decision d = authorizer->authorize(ctx.principal, "iam:PassRole", role);
+                if (d != Decision::Allow) {
+                  return reply.fail(access_denied(Protocol::Json, "signoff", ctx.principal,
+                                                  "iam:PassRole", role, d));
+                }
+              }
+              answer(*p, reply, [fn, body] { return fn(body); });
+            });
+      };
   ops.emplace("CreateAgent",
               whole_body([svc](const json::Value& b) { return svc->create_agent(b); }));
   ops.emplace("UpdateAgent",
