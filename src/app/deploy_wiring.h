@@ -30,6 +30,9 @@ class NotifyService;
 namespace signoff::logs {
 class LogsService;
 }
+namespace signoff::agents {
+class AgentsService;
+}
 
 namespace signoff::app {
 
@@ -47,6 +50,7 @@ struct DeployTargets {
   automation::AutomationService* automation = nullptr;
   notify::NotifyService* notify = nullptr;
   logs::LogsService* logs = nullptr;
+  agents::AgentsService* agents = nullptr;
   automation::ParameterStore* parameters = nullptr;
 };
 
