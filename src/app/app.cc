@@ -94,6 +94,15 @@ std::unique_ptr<notify::NotifyService> make_notify(const AppOptions& o, store::S
 
 }  // namespace
 
+std::string describe_mail_destination(const AppOptions& o) {
+  if (o.smtp_url.empty()) {
+    return mail_drop_dir(o.data_dir) + "/ (one .eml per message)";
+  }
+  auto parsed = notify::parse_smtp_url(o.smtp_url);
+  return "the SMTP relay " +
+         (parsed.ok() ? parsed->redacted() : std::string("given by --smtp-url"));
+}
+
 struct App::Impl {
   AppOptions options;
   RealClock clock;

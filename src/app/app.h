@@ -40,6 +40,10 @@ inline std::string mail_drop_dir(const std::string& data_dir) {
   return data_dir + "/mail";
 }
 
+// Where SNS mail goes, for people: "the SMTP relay smtp://host:587" (credentials redacted) or
+// "DIR/mail/ (one .eml per message)".
+std::string describe_mail_destination(const AppOptions& options);
+
 class App {
  public:
   explicit App(AppOptions options);

@@ -43,7 +43,8 @@ void print_next_steps(std::FILE* out, const app::AppOptions& o, uint16_t port,
     std::fprintf(out, "  Mail:         written to %s/mail/ (one .eml per message)\n", data.c_str());
     std::fprintf(out, "                read the newest: %s\n", mail.c_str());
   } else {
-    std::fprintf(out, "  Mail:         sent through the SMTP relay given by --smtp-url\n");
+    std::fprintf(out, "  Mail:         sent through %s\n",
+                 app::describe_mail_destination(o).c_str());
   }
   std::fprintf(out, "  Credentials:  profile \"signoff\" (the administrator) in %s/credentials\n",
                data.c_str());

@@ -192,3 +192,18 @@ def test_rejection_goes_through_rejected(tmp_data):
         assert len(mails(data)) == 2
     finally:
         server.stop()
+
+
+def test_make_run_names_the_relay_when_one_is_set(tmp_data):
+    data = os.path.join(tmp_data, "data")
+    relay = ["--smtp-url", "smtp://mailer:s3cr3t@127.0.0.1:2525?starttls=never"]
+    server = Server(data, extra_args=make_run_flags() + relay, insecure=False).start()
+    try:
+        wait_for_log(server, "stack approval-flow is CREATE_COMPLETE")
+        log = server.log()
+        assert ("Mail:         sent through the SMTP relay "
+                "smtp://mailer:***@127.0.0.1:2525?starttls=never") in log
+        assert "s3cr3t" not in log and "signoff mail" not in log
+        assert not os.path.exists(os.path.join(data, "mail"))
+    finally:
+        server.stop()
