@@ -48,7 +48,19 @@ Result<DeployedStack> deploy_and_wait(deploy::Service& service, const std::strin
   auto existing = service.describe_stacks(region, request.stack_name);
   std::string status =
       existing.ok() && !existing->empty() ? text(existing->front(), "StackStatus") : std::string();
-  if (status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_FAILED") {
+  // A restart may find the stack still rolling back or resuming what the last run left in
+  // progress: wait for it to settle before deciding.
+  while (!status.empty() && !settled(status) && status != "REVIEW_IN_PROGRESS") {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto again = service.describe_stacks(region, request.stack_name);
+    status = again.ok() && !again->empty() ? text(again->front(), "StackStatus") : std::string();
+  }
+  if (status == "DELETE_COMPLETE") {
+    status.clear();
+  }
+  // Never came up, or only a change set that nobody executed: start over.
+  if (status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_FAILED" ||
+      status == "REVIEW_IN_PROGRESS") {
     std::fprintf(log, "signoff: deploy: stack %s never came up (%s); deleting it to start over\n",
                  request.stack_name.c_str(), status.c_str());
     if (auto d = service.delete_stack(region, request.stack_name); !d.ok()) {

@@ -207,3 +207,21 @@ def test_make_run_names_the_relay_when_one_is_set(tmp_data):
         assert not os.path.exists(os.path.join(data, "mail"))
     finally:
         server.stop()
+
+
+def test_a_failed_deploy_is_reported_and_the_next_start_deploys(tmp_data):
+    data = os.path.join(tmp_data, "data")
+    bad = make_run_flags() + ["--deploy-param", "FlowName=Not Valid"]
+    server = Server(data, extra_args=bad, insecure=False).start()
+    try:
+        wait_for_log(server, "signoff: deploy of")
+        assert "failed: Parameter 'FlowName' must match pattern" in server.log()
+        # The server keeps serving.
+        assert boto3_client(server, "sts").get_caller_identity()["Account"] == "000000000000"
+    finally:
+        server.stop()
+    server = Server(data, extra_args=make_run_flags(), insecure=False).start()
+    try:
+        wait_for_log(server, "stack approval-flow is CREATE_COMPLETE")
+    finally:
+        server.stop()
