@@ -369,35 +369,47 @@ Val Evaluator::eval_other(const Node* expr, const Val& input, const Env& env) {
 }
 
 Val Evaluator::eval_path(const Node* expr, const Val& input, const Env& env) {
+  // A non-array input_seq stands for the sequence holding just that value: most steps run on a
+  // single context, and wrapping it would cost a sequence per step.
   Val input_seq;
-  if (input.is_array() && expr->items[0]->type != NT::Variable) {
-    input_seq = input;
-  } else {
+  if (input.is_array() && expr->items[0]->type == NT::Variable) {
     input_seq = Val::sequence({input});
+  } else {
+    input_seq = input;
   }
+  auto as_sequence = [](const Val& v) {
+    return v.is_array() ? v : Val::sequence({v});
+  };
   Val result_seq;
   bool tuple_stream = false;
   Val tuples;
   bool have_tuples = false;
+  bool from_step = false;  // result_seq is eval_step's (so a non-array one is a 1-item sequence)
   size_t n = expr->items.size();
   for (size_t i = 0; i < n; ++i) {
     const Node* step = expr->items[i];
     if (step->tuple)
       tuple_stream = true;
+    from_step = false;
     if (i == 0 && step->cons_array) {
-      result_seq = eval(step, input_seq, env);
+      result_seq = eval(step, as_sequence(input_seq), env);
     } else if (tuple_stream) {
-      tuples = eval_tuple_step(step, input_seq, tuples, have_tuples, env);
+      tuples = eval_tuple_step(step, have_tuples ? input_seq : as_sequence(input_seq), tuples,
+                               have_tuples, env);
       have_tuples = true;
     } else {
       result_seq = eval_step(step, input_seq, env, i == n - 1);
+      from_step = true;
     }
     if (!tuple_stream &&
         (result_seq.is_undefined() || (result_seq.is_array() && result_seq.size() == 0))) {
       break;
     }
-    if (!step->has_focus)
-      input_seq = result_seq;
+    if (!step->has_focus) {
+      // Only a step's non-array result stands for a sequence; any other non-array value has no
+      // items to step over (jsonata-js loops over input.length).
+      input_seq = from_step || result_seq.is_array() ? result_seq : Val::sequence();
+    }
   }
   if (tuple_stream) {
     if (expr->tuple) {
@@ -410,6 +422,8 @@ Val Evaluator::eval_path(const Node* expr, const Val& input, const Env& env) {
     }
   }
   if (expr->keep_singleton_array) {
+    if (from_step && !result_seq.is_array() && !result_seq.is_undefined())
+      result_seq = Val::sequence({result_seq});
     if (result_seq.is_array() && result_seq.has_flag(kCons) && !result_seq.has_flag(kSequence)) {
       result_seq = Val::sequence({result_seq});
     }
@@ -437,23 +451,42 @@ Val Evaluator::eval_step(const Node* expr, const Val& input, const Env& env, boo
       result = eval_stages(expr->stages, result, env);
     return result;
   }
+  if (!input.is_array()) {
+    // One context (see eval_path): its result is the step's sequence without building one.
+    Val res = eval(expr, input, env);
+    for (const Stage& st : expr->stages) {
+      if (!st.is_index)
+        res = eval_filter(st.expr, res, env);
+    }
+    return step_result(std::move(res), last);
+  }
   std::vector<Val> result;
   size_t n = input.size();
   result.reserve(n);
+  size_t total = 0;
+  bool flatten = false;
   for (size_t i = 0; i < n; ++i) {
     Val res = eval(expr, input.at(i), env);
     for (const Stage& st : expr->stages) {
       if (!st.is_index)
         res = eval_filter(st.expr, res, env);
     }
-    if (!res.is_undefined())
-      result.push_back(std::move(res));
+    if (res.is_undefined())
+      continue;
+    if (res.is_array() && !res.has_flag(kCons)) {
+      flatten = true;
+      total += res.size();
+    } else {
+      ++total;
+    }
+    result.push_back(std::move(res));
   }
-  if (last && result.size() == 1 && result[0].is_array() && !result[0].is_sequence()) {
-    return result[0];
-  }
-  Val out = Val::sequence();
-  auto& items = out.items();
+  if (result.size() == 1)
+    return step_result(std::move(result[0]), last);
+  if (!flatten)
+    return Val::sequence(std::move(result));
+  std::vector<Val> items;
+  items.reserve(total);
   for (auto& res : result) {
     if (!res.is_array() || res.has_flag(kCons)) {
       items.push_back(std::move(res));
@@ -463,7 +496,22 @@ Val Evaluator::eval_step(const Node* expr, const Val& input, const Env& env, boo
         items.push_back(res.at(k));
     }
   }
-  return out;
+  return Val::sequence(std::move(items));
+}
+
+// The sequence a step yields when only one of its contexts had a result. A non-array result is
+// returned bare (it stands for the one-item sequence, see eval_path); an array's items are the
+// sequence, which is the same container with the sequence flag (flags belong to the handle).
+Val Evaluator::step_result(Val res, bool last) {
+  if (!res.is_array())
+    return res;
+  if (last && !res.is_sequence())
+    return res;
+  if (res.has_flag(kCons))
+    return Val::sequence({std::move(res)});
+  res.clear_flag(0xff);
+  res.set_flag(kSequence);
+  return res;
 }
 
 Val Evaluator::eval_stages(const std::vector<Stage>& stages, Val input, const Env& env) {

@@ -34,6 +34,7 @@ class Evaluator {
   [[gnu::noinline]] Val eval_other(const Node* expr, const Val& input, const Env& env);
   Val eval_path(const Node* expr, const Val& input, const Env& env);
   Val eval_step(const Node* expr, const Val& input, const Env& env, bool last);
+  static Val step_result(Val res, bool last);
   Val eval_tuple_step(const Node* expr, const Val& input, Val tuples, bool have_tuples,
                       const Env& env);
   Val eval_stages(const std::vector<Stage>& stages, Val input, const Env& env);
