@@ -391,7 +391,10 @@ Val Evaluator::eval_path(const Node* expr, const Val& input, const Env& env) {
     if (step->tuple)
       tuple_stream = true;
     from_step = false;
-    if (i == 0 && step->cons_array) {
+    if (step->simple_step && !tuple_stream && !input_seq.is_array()) {
+      result_seq = step_result(simple_step(step, input_seq, env), i == n - 1);
+      from_step = true;
+    } else if (i == 0 && step->cons_array) {
       result_seq = eval(step, as_sequence(input_seq), env);
     } else if (tuple_stream) {
       tuples = eval_tuple_step(step, have_tuples ? input_seq : as_sequence(input_seq), tuples,
@@ -497,6 +500,28 @@ Val Evaluator::eval_step(const Node* expr, const Val& input, const Env& env, boo
     }
   }
   return Val::sequence(std::move(items));
+}
+
+// A simple step (see Node::simple_step) on one context: what eval(step, input, env) returns.
+Val Evaluator::simple_step(const Node* step, const Val& input, const Env& env) {
+  ++steps_;
+  if (steps_ > limits_.max_steps || (limits_.timeout_ms > 0 && (steps_ & 1023) == 0)) {
+    charge(0);
+  }
+  Val v;
+  if (step->type == NT::Name) {
+    v = input.get(step->str);
+  } else if (const Val* bound = env->lookup(step->str)) {
+    v = *bound;
+  }
+  if (v.is_sequence() && !v.has_flag(kTupleStream)) {
+    size_t n = v.size();
+    if (n == 0)
+      return Val();
+    if (n == 1 && !v.has_flag(kKeepSingleton))
+      return v.at(0);
+  }
+  return v;
 }
 
 // The sequence a step yields when only one of its contexts had a result. A non-array result is

@@ -35,6 +35,7 @@ class Evaluator {
   Val eval_path(const Node* expr, const Val& input, const Env& env);
   Val eval_step(const Node* expr, const Val& input, const Env& env, bool last);
   static Val step_result(Val res, bool last);
+  Val simple_step(const Node* step, const Val& input, const Env& env);
   Val eval_tuple_step(const Node* expr, const Val& input, Val tuples, bool have_tuples,
                       const Env& env);
   Val eval_stages(const std::vector<Stage>& stages, Val input, const Env& env);

@@ -172,6 +172,9 @@ struct Node {
   bool tuple = false;
   std::shared_ptr<Regex> regex;
   std::string regex_source;
+  // A path step that is a bare field name or variable (no predicate, stage, group, focus, index
+  // or array marker): eval_path evaluates it on a single context without going through eval.
+  bool simple_step = false;
 };
 
 struct Program {
