@@ -52,7 +52,7 @@ Val lookup(const Val& input, std::string_view key) {
   return Val();
 }
 
-void flatten_into(const Val& v, std::vector<Val>& out) {
+void flatten_into(const Val& v, ValVec& out) {
   if (v.is_array()) {
     check_stack();
     for (size_t i = 0; i < v.size(); ++i)
@@ -62,7 +62,7 @@ void flatten_into(const Val& v, std::vector<Val>& out) {
   }
 }
 
-void descendants(const Val& v, std::vector<Val>& out) {
+void descendants(const Val& v, ValVec& out) {
   check_stack();
   if (!v.is_array())
     out.push_back(v);
@@ -81,14 +81,14 @@ bool is_integer(double d) {
 Val deep_clone(const Val& v) {
   check_stack();
   if (v.is_array()) {
-    std::vector<Val> items;
+    ValVec items;
     items.reserve(v.size());
     for (size_t i = 0; i < v.size(); ++i)
       items.push_back(deep_clone(v.at(i)));
     return Val::array(std::move(items));
   }
   if (v.is_object()) {
-    auto data = std::make_shared<ObjectData>();
+    auto data = std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>());
     v.for_each_member(
         [&](std::string_view k, const Val& m) { data->set(std::string(k), deep_clone(m)); });
     return Val::object(std::move(data));
@@ -237,7 +237,7 @@ Val Evaluator::eval_inner(const Node* expr, const Val& input, const Env& env) {
 }
 
 Val Evaluator::eval_block(const Node* expr, const Val& input, const Env& env) {
-  Env frame = std::make_shared<Frame>(env);
+  Env frame = std::allocate_shared<Frame>(PoolAlloc<Frame>(), env);
   Val result;
   for (const Node* e : expr->items)
     result = eval(e, input, frame);
@@ -306,7 +306,7 @@ Val Evaluator::eval_other(const Node* expr, const Val& input, const Env& env) {
       auto& out = results.items();
       auto add = [&](const Val& v) {
         if (v.is_array()) {
-          std::vector<Val> flat;
+          ValVec flat;
           flatten_into(v, flat);
           for (auto& f : flat)
             out.push_back(std::move(f));
@@ -325,7 +325,7 @@ Val Evaluator::eval_other(const Node* expr, const Val& input, const Env& env) {
     case NT::Descendant: {
       if (input.is_undefined())
         return Val();
-      std::vector<Val> out;
+      ValVec out;
       descendants(input, out);
       if (out.size() == 1)
         return out[0];
@@ -336,14 +336,14 @@ Val Evaluator::eval_other(const Node* expr, const Val& input, const Env& env) {
       return v ? *v : Val();
     }
     case NT::Regex: {
-      auto fn = std::make_shared<Function>();
+      auto fn = std::allocate_shared<Function>(PoolAlloc<Function>());
       fn->kind = FnKind::Regex;
       fn->regex = expr->regex;
       fn->regex_source = expr->regex_source;
       return Val::function(std::move(fn));
     }
     case NT::Lambda: {
-      auto fn = std::make_shared<Function>();
+      auto fn = std::allocate_shared<Function>(PoolAlloc<Function>());
       fn->kind = FnKind::Lambda;
       fn->program = program_;
       fn->node = expr;
@@ -355,7 +355,7 @@ Val Evaluator::eval_other(const Node* expr, const Val& input, const Env& env) {
       return Val::function(std::move(fn));
     }
     case NT::Transform: {
-      auto fn = std::make_shared<Function>();
+      auto fn = std::allocate_shared<Function>(PoolAlloc<Function>());
       fn->kind = FnKind::Transform;
       fn->program = program_;
       fn->node = expr;
@@ -442,7 +442,7 @@ Val Evaluator::eval_path(const Node* expr, const Val& input, const Env& env) {
 }
 
 Env Evaluator::frame_from_tuple(const Env& env, const Val& tuple) {
-  Env frame = std::make_shared<Frame>(env);
+  Env frame = std::allocate_shared<Frame>(PoolAlloc<Frame>(), env);
   tuple.for_each_member([&](std::string_view k, const Val& v) { frame->bind(k, v); });
   return frame;
 }
@@ -463,7 +463,7 @@ Val Evaluator::eval_step(const Node* expr, const Val& input, const Env& env, boo
     }
     return step_result(std::move(res), last);
   }
-  std::vector<Val> result;
+  ValVec result;
   size_t n = input.size();
   result.reserve(n);
   size_t total = 0;
@@ -488,7 +488,7 @@ Val Evaluator::eval_step(const Node* expr, const Val& input, const Env& env, boo
     return step_result(std::move(result[0]), last);
   if (!flatten)
     return Val::sequence(std::move(result));
-  std::vector<Val> items;
+  ValVec items;
   items.reserve(total);
   for (auto& res : result) {
     if (!res.is_array() || res.has_flag(kCons)) {
@@ -830,7 +830,7 @@ Val Evaluator::eval_group(const Node* /*expr*/, const std::vector<std::pair<Node
   Val input = input_in;
   if (!input.is_array())
     input = Val::sequence({input});
-  std::vector<Val> items;
+  ValVec items;
   size_t n = input.size();
   if (n == 0) {
     items.push_back(Val());
@@ -843,7 +843,7 @@ Val Evaluator::eval_group(const Node* /*expr*/, const std::vector<std::pair<Node
     // One item (an object constructor on a single context, the common case): every key names its
     // own group, so the group index and the grouping pass are not needed.
     const Val& item = items[0];
-    auto data = std::make_shared<ObjectData>();
+    auto data = std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>());
     std::vector<std::pair<std::string, size_t>> seen;
     seen.reserve(pairs.size());
     for (size_t p = 0; p < pairs.size(); ++p) {
@@ -877,7 +877,7 @@ Val Evaluator::eval_group(const Node* /*expr*/, const std::vector<std::pair<Node
     size_t expr_index;
     // Items after the first, appended once at the end: appending one by one copied the group's
     // sequence for every item (quadratic in the group's size).
-    std::vector<Val> more;
+    ValVec more;
   };
   std::vector<Group> groups;
   std::unordered_map<std::string, size_t> index;
@@ -911,7 +911,7 @@ Val Evaluator::eval_group(const Node* /*expr*/, const std::vector<std::pair<Node
   for (Group& g : groups) {
     if (g.more.empty())
       continue;
-    std::vector<Val> all;
+    ValVec all;
     auto add = [&](const Val& v) {
       if (v.is_array()) {
         for (size_t i = 0; i < v.size(); ++i)
@@ -926,7 +926,7 @@ Val Evaluator::eval_group(const Node* /*expr*/, const std::vector<std::pair<Node
     g.data = Val::array(std::move(all));
     g.more.clear();
   }
-  auto data = std::make_shared<ObjectData>();
+  auto data = std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>());
   for (Group& g : groups) {
     Val context = g.data;
     Env e = env;
@@ -963,7 +963,7 @@ Val Evaluator::eval_sort(const Node* expr, const Val& input, const Env& env) {
   if (!input.is_array() || input.size() <= 1)
     return input;
   bool tuple_sort = input.has_flag(kTupleStream);
-  std::vector<Val> items;
+  ValVec items;
   items.reserve(input.size());
   for (size_t i = 0; i < input.size(); ++i)
     items.push_back(input.at(i));
@@ -1032,7 +1032,7 @@ Val Evaluator::eval_function(const Node* expr, const Val& input, const Env& env,
     e.token = expr->procedure->items[0]->str;
     throw e;
   }
-  std::vector<Val> args;
+  ValVec args;
   args.reserve(expr->items.size() + 1);
   if (context != nullptr)
     args.push_back(*context);
@@ -1077,8 +1077,8 @@ Val Evaluator::eval_partial(const Node* expr, const Val& input, const Env& env) 
     throw e;
   }
   if (f->kind == FnKind::Lambda) {
-    auto out = std::make_shared<Function>(*f);
-    out->env = std::make_shared<Frame>(f->env);
+    auto out = std::allocate_shared<Function>(PoolAlloc<Function>(), *f);
+    out->env = std::allocate_shared<Frame>(PoolAlloc<Frame>(), f->env);
     out->params.clear();
     out->sig = nullptr;
     out->thunk = false;
@@ -1091,7 +1091,7 @@ Val Evaluator::eval_partial(const Node* expr, const Val& input, const Env& env) 
     }
     return Val::function(std::move(out));
   }
-  auto out = std::make_shared<Function>();
+  auto out = std::allocate_shared<Function>(PoolAlloc<Function>());
   out->kind = FnKind::Partial;
   out->target = proc.fn_ptr();
   out->bound = std::move(args);
@@ -1113,7 +1113,7 @@ Val Evaluator::eval_apply_expr(const Node* expr, const Val& input, const Env& en
     throw e;
   }
   if (lhs.is_function()) {
-    auto chain = std::make_shared<Function>();
+    auto chain = std::allocate_shared<Function>(PoolAlloc<Function>());
     chain->kind = FnKind::Chain;
     chain->first = lhs.fn_ptr();
     chain->second = func.fn_ptr();
@@ -1122,13 +1122,13 @@ Val Evaluator::eval_apply_expr(const Node* expr, const Val& input, const Env& en
   return apply(func, {lhs}, input, env);
 }
 
-Val Evaluator::apply(const Val& proc, std::vector<Val> args, const Val& input, const Env& env) {
+Val Evaluator::apply(const Val& proc, ValVec args, const Val& input, const Env& env) {
   Val result = apply_inner(proc, args, input, env);
   while (result.is_function() && result.fn()->kind == FnKind::Lambda && result.fn()->thunk) {
     std::shared_ptr<Function> thunk = result.fn_ptr();
     const Node* call = thunk->node->body;
     Val next = eval(call->procedure, thunk->input, thunk->env);
-    std::vector<Val> next_args;
+    ValVec next_args;
     next_args.reserve(call->items.size());
     for (const Node* a : call->items)
       next_args.push_back(eval(a, thunk->input, thunk->env));
@@ -1147,22 +1147,21 @@ Val Evaluator::apply(const Val& proc, std::vector<Val> args, const Val& input, c
   return result;
 }
 
-Val Evaluator::apply_inner(const Val& proc, std::vector<Val>& args, const Val& input,
-                           const Env& env) {
+Val Evaluator::apply_inner(const Val& proc, ValVec& args, const Val& input, const Env& env) {
   Function* f = proc.fn();
   if (f == nullptr) {
     throw JError("T1006");
   }
-  std::vector<Val> validated;
-  const std::vector<Val>* use = &args;
+  ValVec validated;
+  const ValVec* use = &args;
   if (f->sig) {
     validated = f->sig->validate(args, input);
     use = &validated;
   }
-  std::vector<Val>& a = const_cast<std::vector<Val>&>(*use);
+  ValVec& a = const_cast<ValVec&>(*use);
   switch (f->kind) {
     case FnKind::Lambda: {
-      Env frame = std::make_shared<Frame>(f->env);
+      Env frame = std::allocate_shared<Frame>(PoolAlloc<Frame>(), f->env);
       for (size_t i = 0; i < f->params.size(); ++i) {
         frame->bind(f->params[i], i < a.size() ? a[i] : Val());
       }
@@ -1190,7 +1189,7 @@ Val Evaluator::apply_inner(const Val& proc, std::vector<Val>& args, const Val& i
     case FnKind::Host:
       return apply_host(*f->host_fn, a);
     case FnKind::Partial: {
-      std::vector<Val> full;
+      ValVec full;
       size_t k = 0;
       for (const auto& b : f->bound) {
         if (b.has_value()) {
@@ -1216,7 +1215,7 @@ Val Evaluator::apply_inner(const Val& proc, std::vector<Val>& args, const Val& i
 }
 
 // Calling a regex directly yields a match object, like the reference's closure.
-Val Evaluator::apply_regex(const Function& fn, const std::vector<Val>& a) {
+Val Evaluator::apply_regex(const Function& fn, const ValVec& a) {
   const Function* f = &fn;
   bool is_next = f->kind == FnKind::Matcher;
   Val str = is_next ? *f->bound[0] : (a.empty() ? Val() : a[0]);
@@ -1238,12 +1237,12 @@ Val Evaluator::apply_regex(const Function& fn, const std::vector<Val>& a) {
   od.set("match", Val::string(s.substr(m.start, m.end - m.start)));
   od.set("start", Val::number(static_cast<double>(utf8_length(s.substr(0, m.start)))));
   od.set("end", Val::number(static_cast<double>(utf8_length(s.substr(0, m.end)))));
-  std::vector<Val> groups;
+  ValVec groups;
   for (const auto& g : m.groups) {
     groups.push_back(g ? Val::string(s.substr(g->first, g->second - g->first)) : Val::string(""));
   }
   od.set("groups", Val::array(std::move(groups)));
-  auto next = std::make_shared<Function>();
+  auto next = std::allocate_shared<Function>(PoolAlloc<Function>());
   next->kind = FnKind::Matcher;
   next->regex = f->regex;
   next->regex_source = f->regex_source;
@@ -1253,7 +1252,7 @@ Val Evaluator::apply_regex(const Function& fn, const std::vector<Val>& a) {
   return obj;
 }
 
-Val Evaluator::apply_host(const HostFunction& fn, const std::vector<Val>& args) {
+Val Evaluator::apply_host(const HostFunction& fn, const ValVec& args) {
   std::vector<json::Value> storage;
   storage.reserve(args.size());
   std::vector<const json::Value*> in;

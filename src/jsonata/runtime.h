@@ -41,7 +41,7 @@ struct Signature {
   std::vector<SigParam> params;
   std::string definition;
   // Validates (and coerces) arguments; throws T0410/T0411/T0412.
-  std::vector<Val> validate(const std::vector<Val>& args, const Val& context) const;
+  ValVec validate(const ValVec& args, const Val& context) const;
 };
 std::shared_ptr<Signature> parse_signature(const std::string& text);  // throws S0401/S0402
 
@@ -238,7 +238,7 @@ struct Frame final : HeapObj {
 using Env = std::shared_ptr<Frame>;
 
 class Evaluator;
-using NativeImpl = Val (*)(Evaluator& ev, std::vector<Val>& args, const Val& input, const Env& env);
+using NativeImpl = Val (*)(Evaluator& ev, ValVec& args, const Val& input, const Env& env);
 
 enum class FnKind : uint8_t { Lambda, Native, Partial, Regex, Transform, Chain, Matcher, Host };
 

@@ -188,7 +188,7 @@ std::shared_ptr<Signature> parse_signature(const std::string& s) {
   return sig;
 }
 
-std::vector<Val> Signature::validate(const std::vector<Val>& args, const Val& context) const {
+ValVec Signature::validate(const ValVec& args, const Val& context) const {
   std::string supplied;
   supplied.reserve(args.size());
   for (const Val& a : args)
@@ -211,7 +211,7 @@ std::vector<Val> Signature::validate(const std::vector<Val>& args, const Val& co
     err.index = static_cast<int>(good_to + 1);
     throw err;
   }
-  std::vector<Val> out;
+  ValVec out;
   size_t arg_index = 0;
   size_t si = 0;
   for (size_t pi = 0; pi < params.size(); ++pi) {

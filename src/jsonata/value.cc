@@ -157,11 +157,11 @@ Val Val::from_json(const json::Value& j) {
   return v;
 }
 
-Val Val::array(std::vector<Val> items, uint8_t flags) {
+Val Val::array(ValVec items, uint8_t flags) {
   Val v;
   v.type_ = Type::Array;
   v.flags_ = flags;
-  auto data = std::make_shared<ArrayData>();
+  auto data = std::allocate_shared<ArrayData>(PoolAlloc<ArrayData>());
   data->items = std::move(items);
   v.h_ = std::move(data);
   return v;
@@ -171,7 +171,7 @@ Val Val::range(double start, size_t len) {
   Val v;
   v.type_ = Type::Array;
   v.flags_ = kSequence;
-  auto data = std::make_shared<ArrayData>();
+  auto data = std::allocate_shared<ArrayData>(PoolAlloc<ArrayData>());
   data->is_range = true;
   data->range_start = start;
   data->range_len = len;
@@ -230,9 +230,9 @@ Val Val::at(size_t i) const {
   return e ? from_json(*e) : Val();
 }
 
-std::vector<Val>& Val::items() {
+ValVec& Val::items() {
   if (!h_) {
-    auto data = std::make_shared<ArrayData>();
+    auto data = std::allocate_shared<ArrayData>(PoolAlloc<ArrayData>());
     if (j_.is_array()) {
       data->items.reserve(j_.size());
       for (const auto& e : j_.as_array()) {
@@ -244,14 +244,15 @@ std::vector<Val>& Val::items() {
     h_ = std::move(data);
   } else if (static_cast<ArrayData*>(h_.get())->is_range) {
     const auto* r = static_cast<const ArrayData*>(h_.get());
-    auto data = std::make_shared<ArrayData>();
+    auto data = std::allocate_shared<ArrayData>(PoolAlloc<ArrayData>());
     data->items.reserve(r->range_len);
     for (size_t i = 0; i < r->range_len; ++i) {
       data->items.push_back(number(r->range_start + static_cast<double>(i)));
     }
     h_ = std::move(data);
   } else if (h_.use_count() > 1) {
-    auto data = std::make_shared<ArrayData>(*static_cast<ArrayData*>(h_.get()));
+    auto data =
+        std::allocate_shared<ArrayData>(PoolAlloc<ArrayData>(), *static_cast<ArrayData*>(h_.get()));
     h_ = std::move(data);
   }
   return static_cast<ArrayData*>(h_.get())->items;
@@ -259,7 +260,7 @@ std::vector<Val>& Val::items() {
 
 ObjectData& Val::obj() {
   if (!h_) {
-    auto data = std::make_shared<ObjectData>();
+    auto data = std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>());
     if (j_.is_object()) {
       for (const auto& m : j_.as_object()) {
         data->set(m.key, from_json(m.value));
@@ -269,7 +270,8 @@ ObjectData& Val::obj() {
     type_ = Type::Object;
     h_ = std::move(data);
   } else if (h_.use_count() > 1) {
-    auto data = std::make_shared<ObjectData>(*static_cast<ObjectData*>(h_.get()));
+    auto data = std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>(),
+                                                 *static_cast<ObjectData*>(h_.get()));
     h_ = std::move(data);
   }
   return *static_cast<ObjectData*>(h_.get());

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/json.h"
+#include "jsonata/pool.h"
 
 namespace signoff::jsonata {
 
@@ -32,6 +33,8 @@ enum ArrayFlag : uint8_t {
 
 class Val;
 struct Function;
+// Sequences and argument lists: their buffers come from the evaluator's pool (pool.h).
+using ValVec = std::vector<Val, PoolAlloc<Val>>;
 
 struct HeapObj {
   virtual ~HeapObj() = default;
@@ -80,11 +83,11 @@ class Val {
     return v;
   }
   static Val from_json(const json::Value& j);
-  static Val array(std::vector<Val> items = {}, uint8_t flags = 0);
-  static Val sequence(std::vector<Val> items = {}) { return array(std::move(items), kSequence); }
+  static Val array(ValVec items = {}, uint8_t flags = 0);
+  static Val sequence(ValVec items = {}) { return array(std::move(items), kSequence); }
   static Val range(double start, size_t len);
   static Val object(std::shared_ptr<ObjectData> data);
-  static Val object() { return object(std::make_shared<ObjectData>()); }
+  static Val object() { return object(std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>())); }
   static Val function(std::shared_ptr<Function> fn);
 
   Type type() const { return type_; }
@@ -113,7 +116,7 @@ class Val {
   size_t size() const;
   Val at(size_t i) const;
   // Internal array storage (converts a json-backed array on first use; clones when shared).
-  std::vector<Val>& items();
+  ValVec& items();
   void push(Val v) { items().push_back(std::move(v)); }
 
   // Objects.
@@ -143,7 +146,7 @@ class Val {
 
 struct ArrayData final : HeapObj {
   ~ArrayData() override;
-  std::vector<Val> items;
+  ValVec items;
   // A range [a..b] stays lazy until something needs the elements (ranges may hold 10^7 numbers).
   bool is_range = false;
   double range_start = 0;
