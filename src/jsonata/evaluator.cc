@@ -1162,8 +1162,10 @@ Val Evaluator::apply_inner(const Val& proc, ValVec& args, const Val& input, cons
   switch (f->kind) {
     case FnKind::Lambda: {
       Env frame = std::allocate_shared<Frame>(PoolAlloc<Frame>(), f->env);
+      // The arguments are this call's own (apply takes them by value): moved, not copied.
+      frame->vars.reserve(f->params.size());
       for (size_t i = 0; i < f->params.size(); ++i) {
-        frame->bind(f->params[i], i < a.size() ? a[i] : Val());
+        frame->bind(f->params[i], i < a.size() ? std::move(a[i]) : Val());
       }
       if (f->node->thunk) {
         // A thunk's body is the tail call itself; evaluating it is done by the trampoline.

@@ -214,7 +214,7 @@ struct Frame final : HeapObj {
   // Long parent chains (repeated partial application) are released iteratively.
   ~Frame() override;
   std::shared_ptr<Frame> parent;
-  std::vector<std::pair<std::string, Val>> vars;
+  NamedVals vars;
   void bind(std::string_view name, Val v) {
     for (auto& [k, val] : vars) {
       if (k == name) {

@@ -35,6 +35,8 @@ class Val;
 struct Function;
 // Sequences and argument lists: their buffers come from the evaluator's pool (pool.h).
 using ValVec = std::vector<Val, PoolAlloc<Val>>;
+// Members of internal objects and variables of frames, same pool.
+using NamedVals = std::vector<std::pair<std::string, Val>, PoolAlloc<std::pair<std::string, Val>>>;
 
 struct HeapObj {
   virtual ~HeapObj() = default;
@@ -155,7 +157,7 @@ struct ArrayData final : HeapObj {
 
 struct ObjectData final : HeapObj {
   ~ObjectData() override;
-  std::vector<std::pair<std::string, Val>> members;
+  NamedVals members;
   // Built once an object grows past a few members so grouping and lookups stay linear overall.
   std::unordered_map<std::string, size_t> index;
   const Val* find(std::string_view key) const;
