@@ -1154,7 +1154,7 @@ Val Evaluator::apply_inner(const Val& proc, ValVec& args, const Val& input, cons
   }
   ValVec validated;
   const ValVec* use = &args;
-  if (f->sig) {
+  if (f->sig && !f->sig->conforms(args)) {
     validated = f->sig->validate(args, input);
     use = &validated;
   }

@@ -42,6 +42,9 @@ struct Signature {
   std::string definition;
   // Validates (and coerces) arguments; throws T0410/T0411/T0412.
   ValVec validate(const ValVec& args, const Val& context) const;
+  // True when validate would return args unchanged (padded with undefined to the parameter
+  // count, which this does to args): the common case, checked without building anything.
+  bool conforms(ValVec& args) const;
 };
 std::shared_ptr<Signature> parse_signature(const std::string& text);  // throws S0401/S0402
 

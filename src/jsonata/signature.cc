@@ -188,6 +188,32 @@ std::shared_ptr<Signature> parse_signature(const std::string& s) {
   return sig;
 }
 
+bool Signature::conforms(ValVec& args) const {
+  // Each argument defined and accepted by the parameter at its position, none of them a '+'
+  // parameter and none an array parameter that would wrap or check its items: then the
+  // reference's greedy match assigns argument i to parameter i and coerces nothing, and the
+  // parameters past the arguments (optional, not context ones) are undefined.
+  if (args.size() > params.size())
+    return false;
+  for (size_t i = 0; i < params.size(); ++i) {
+    const SigParam& p = params[i];
+    if (p.quant == '+')
+      return false;
+    if (i >= args.size()) {
+      if (p.quant != '?' || p.context)
+        return false;
+      continue;
+    }
+    char c = symbol_of(args[i]);
+    if (c == 'm' || !allowed(p, c))
+      return false;
+    if (p.type == 'a' && (c != 'a' || !p.subtype.empty()))
+      return false;
+  }
+  args.resize(params.size());
+  return true;
+}
+
 ValVec Signature::validate(const ValVec& args, const Val& context) const {
   std::string supplied;
   supplied.reserve(args.size());
