@@ -190,7 +190,7 @@ std::shared_ptr<Signature> parse_signature(const std::string& s) {
 
 bool Signature::conforms(ValVec& args) const {
   // Each argument defined and accepted by the parameter at its position, none of them a '+'
-  // parameter and none an array parameter that would wrap or check its items: then the
+  // parameter and none an array parameter that would wrap it or reject its items: then the
   // reference's greedy match assigns argument i to parameter i and coerces nothing, and the
   // parameters past the arguments (optional, not context ones) are undefined.
   if (args.size() > params.size())
@@ -207,8 +207,19 @@ bool Signature::conforms(ValVec& args) const {
     char c = symbol_of(args[i]);
     if (c == 'm' || !allowed(p, c))
       return false;
-    if (p.type == 'a' && (c != 'a' || !p.subtype.empty()))
-      return false;
+    if (p.type == 'a') {
+      if (c != 'a')
+        return false;  // would be wrapped in an array
+      if (!p.subtype.empty()) {
+        // a<n> and the like: every item of that type (what validate checks, not coerces).
+        const Val& arr = args[i];
+        size_t n = arr.size();
+        for (size_t k = 0; k < n; ++k) {
+          if (symbol_of(arr.at(k)) != p.subtype[0])
+            return false;
+        }
+      }
+    }
   }
   args.resize(params.size());
   return true;
