@@ -827,22 +827,11 @@ Val Evaluator::eval_binary(const Node* expr, const Val& input, const Env& env) {
 Val Evaluator::eval_group(const Node* /*expr*/, const std::vector<std::pair<Node*, Node*>>& pairs,
                           int64_t position, const Val& input_in, const Env& env) {
   bool reduce = input_in.is_array() && input_in.has_flag(kTupleStream);
-  Val input = input_in;
-  if (!input.is_array())
-    input = Val::sequence({input});
-  ValVec items;
-  size_t n = input.size();
-  if (n == 0) {
-    items.push_back(Val());
-  } else {
-    items.reserve(n);
-    for (size_t i = 0; i < n; ++i)
-      items.push_back(input.at(i));
-  }
-  if (items.size() == 1 && !reduce) {
+  size_t n = input_in.is_array() ? input_in.size() : 1;
+  if (n <= 1 && !reduce) {
     // One item (an object constructor on a single context, the common case): every key names its
     // own group, so the group index and the grouping pass are not needed.
-    const Val& item = items[0];
+    Val item = !input_in.is_array() ? input_in : (n == 1 ? input_in.at(0) : Val());
     auto data = std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>());
     std::vector<std::pair<std::string, size_t>> seen;
     seen.reserve(pairs.size());
@@ -864,12 +853,23 @@ Val Evaluator::eval_group(const Node* /*expr*/, const std::vector<std::pair<Node
       }
       seen.emplace_back(std::string(key.as_string()), p);
     }
+    data->members.reserve(seen.size());
     for (auto& [k, p] : seen) {
       Val v = eval(pairs[p].second, item, env);
       if (!v.is_undefined())
-        data->set(std::move(k), std::move(v));
+        data->add_new(std::move(k), std::move(v));  // keys in `seen` are distinct
     }
     return Val::object(std::move(data));
+  }
+  ValVec items;
+  if (n == 0) {
+    items.push_back(Val());
+  } else if (!input_in.is_array()) {
+    items.push_back(input_in);
+  } else {
+    items.reserve(n);
+    for (size_t i = 0; i < n; ++i)
+      items.push_back(input_in.at(i));
   }
   struct Group {
     std::string key;

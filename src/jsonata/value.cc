@@ -110,6 +110,18 @@ void ObjectData::set(std::string key, Val v) {
   }
 }
 
+void ObjectData::add_new(std::string key, Val v) {
+  if (!index.empty()) {
+    index.emplace(key, members.size());
+  }
+  members.emplace_back(std::move(key), std::move(v));
+  if (index.empty() && members.size() > 16) {
+    for (size_t i = 0; i < members.size(); ++i) {
+      index.emplace(members[i].first, i);
+    }
+  }
+}
+
 bool ObjectData::erase(std::string_view key) {
   for (size_t i = 0; i < members.size(); ++i) {
     if (members[i].first == key) {
@@ -336,14 +348,15 @@ json::Value to_json(const Val& v) {
       return json::Value(d);
     }
     case Type::String:
-      return json::Value(v.as_string());
+      return v.json();  // a string Val is a json::Value string: shared, not copied
     case Type::Array: {
       if (v.json_backed()) {
         return v.json();
       }
       std::vector<json::Value> out;
-      out.reserve(v.size());
-      for (size_t i = 0; i < v.size(); ++i) {
+      size_t n = v.size();
+      out.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
         Val e = v.at(i);
         if (e.is_undefined()) {
           continue;
@@ -356,13 +369,14 @@ json::Value to_json(const Val& v) {
       if (v.json_backed()) {
         return v.json();
       }
+      const auto& od = *static_cast<const ObjectData*>(v.identity());
       std::vector<json::Member> members;
-      v.for_each_member([&](std::string_view k, const Val& e) {
-        if (e.is_undefined()) {
-          return;
+      members.reserve(od.members.size());
+      for (const auto& [k, e] : od.members) {
+        if (!e.is_undefined()) {
+          members.push_back(json::Member{k, to_json(e)});
         }
-        members.push_back(json::Member{std::string(k), to_json(e)});
-      });
+      }
       return json::Value::object(std::move(members));
     }
     case Type::Function:

@@ -123,6 +123,7 @@ class Val {
 
   // Objects.
   bool json_backed() const { return !h_ && (type_ == Type::Array || type_ == Type::Object); }
+  // The json::Value of a json-backed array or object, or of a string.
   const json::Value& json() const { return j_; }
   Val get(std::string_view key) const;  // undefined when absent
   bool has(std::string_view key) const;
@@ -162,6 +163,8 @@ struct ObjectData final : HeapObj {
   std::unordered_map<std::string, size_t> index;
   const Val* find(std::string_view key) const;
   void set(std::string key, Val v);
+  // set() for a key known to be absent (no search for an existing member).
+  void add_new(std::string key, Val v);
   bool erase(std::string_view key);
 };
 
