@@ -5,6 +5,7 @@
 #include "jsonata/evaluator.h"
 
 #include <cmath>
+#include <iterator>
 
 #include "jsonata/stack.h"
 
@@ -717,7 +718,51 @@ bool compare(Op op, const T& a, const T& b) {
 
 }  // namespace
 
+// a & b & c ... parses as ((a & b) & c) & ...: the chain is built into one string instead of one
+// per operator. Operands are evaluated and converted in the order the nested evaluation would
+// (both operands of the innermost &, then each right operand outwards), and a conversion error
+// reports the position of the & that converts it.
+Val Evaluator::eval_concat(const Node* expr, const Val& input, const Env& env) {
+  const Node* chain[16];
+  size_t depth = 0;
+  const Node* inner = expr;
+  chain[depth++] = expr;
+  while (depth < std::size(chain) && inner->lhs->type == NT::Binary &&
+         inner->lhs->op == Op::Concat && inner->lhs->predicate.empty() && !inner->lhs->has_group &&
+         !inner->lhs->keep_array) {
+    inner = inner->lhs;
+    chain[depth++] = inner;
+  }
+  std::string s;
+  auto add = [&](const Val& v, const Node* at) {
+    if (v.is_undefined())
+      return;
+    if (v.is_string()) {
+      s += v.as_string();
+      return;
+    }
+    try {
+      s += to_string_fn(v);
+    } catch (JError& e) {
+      e.position = at->position;
+      e.token = at->str;
+      throw;
+    }
+  };
+  Val first = eval(inner->lhs, input, env);
+  Val second = eval(inner->rhs, input, env);
+  add(first, inner);
+  add(second, inner);
+  for (size_t i = depth - 1; i-- > 0;) {
+    Val rhs = eval(chain[i]->rhs, input, env);
+    add(rhs, chain[i]);
+  }
+  return Val::string(s);
+}
+
 Val Evaluator::eval_binary(const Node* expr, const Val& input, const Env& env) {
+  if (expr->op == Op::Concat)
+    return eval_concat(expr, input, env);
   Val lhs = eval(expr->lhs, input, env);
   Op op = expr->op;
   if (op == Op::And || op == Op::Or) {

@@ -41,6 +41,7 @@ class Evaluator {
   Val eval_stages(const std::vector<Stage>& stages, Val input, const Env& env);
   Val eval_filter(const Node* pred, const Val& input, const Env& env);
   Val eval_binary(const Node* expr, const Val& input, const Env& env);
+  Val eval_concat(const Node* expr, const Val& input, const Env& env);
   Val eval_group(const Node* expr, const std::vector<std::pair<Node*, Node*>>& pairs,
                  int64_t position, const Val& input, const Env& env);
   Val eval_sort(const Node* expr, const Val& input, const Env& env);
