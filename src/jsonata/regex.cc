@@ -9,6 +9,7 @@
 // backreferences, flags i and m.
 #include <algorithm>
 #include <cstring>
+#include <deque>
 
 #include "jsonata/runtime.h"
 #include "jsonata/stack.h"
@@ -713,8 +714,12 @@ const TextCache& decode(std::string_view s) {
     size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
     if (i + len > s.size())
       len = 1;
-    std::u32string one = utf8_to_u32(s.substr(i, len));
-    cache.cps.push_back(one.empty() ? c : one[0]);
+    if (len == 1 && c < 0x80) {
+      cache.cps.push_back(c);  // ASCII: no decoding
+    } else {
+      std::u32string one = utf8_to_u32(s.substr(i, len));
+      cache.cps.push_back(one.empty() ? c : one[0]);
+    }
     i += len;
   }
   cache.offsets.push_back(s.size());
@@ -739,12 +744,15 @@ class VmRegex final : public Regex {
     size_t start_cp = static_cast<size_t>(
         std::lower_bound(tc.offsets.begin(), tc.offsets.end(), from) - tc.offsets.begin());
     uint64_t steps = 0;
-    std::vector<long> caps(static_cast<size_t>((groups_ + 1) * 2), -1);
-    std::vector<long> marks(static_cast<size_t>(marks_), -1);
+    // Reused per thread (search does not re-enter itself): one search per $replace/$match item.
+    thread_local std::vector<long> caps;
+    thread_local std::vector<long> marks;
+    caps.assign(static_cast<size_t>((groups_ + 1) * 2), -1);
+    marks.assign(static_cast<size_t>(marks_), -1);
     for (size_t s = start_cp; s <= tc.cps.size(); ++s) {
       std::fill(caps.begin(), caps.end(), -1);
       long end;
-      if (run(tc.cps, 0, static_cast<long>(s), caps, marks, steps, end)) {
+      if (run(tc.cps, 0, static_cast<long>(s), caps, marks, steps, end, 0)) {
         m.start = tc.offsets[s];
         m.end = tc.offsets[static_cast<size_t>(end)];
         m.groups.clear();
@@ -767,15 +775,22 @@ class VmRegex final : public Regex {
   bool eq(char32_t a, char32_t b) const { return icase_ ? fold(a) == b : a == b; }
 
   // Runs the program from pc at position pos; on success sets end.
+  struct Entry {
+    int kind;  // 0 choice, 1 undo cap, 2 undo mark
+    int pc;
+    long pos;
+    long old;
+  };
+
   bool run(const std::u32string& t, int pc0, long pos0, std::vector<long>& caps,
-           std::vector<long>& marks, uint64_t& steps, long& end_out) const {
-    struct Entry {
-      int kind;  // 0 choice, 1 undo cap, 2 undo mark
-      int pc;
-      long pos;
-      long old;
-    };
-    std::vector<Entry> stack;
+           std::vector<long>& marks, uint64_t& steps, long& end_out, size_t level) const {
+    // Backtracking stacks reused per thread, one per lookaround nesting level (a deque keeps the
+    // outer levels' stacks in place when a deeper level is added).
+    thread_local std::deque<std::vector<Entry>> stacks;
+    if (stacks.size() <= level)
+      stacks.resize(level + 1);
+    std::vector<Entry>& stack = stacks[level];
+    stack.clear();
     int pc = pc0;
     long pos = pos0;
     long n = static_cast<long>(t.size());
@@ -890,7 +905,7 @@ class VmRegex final : public Regex {
           std::vector<long> sub_caps = caps;
           std::vector<long> sub_marks = marks;
           long e;
-          bool matched = run(t, pc + 1, pos, sub_caps, sub_marks, steps, e);
+          bool matched = run(t, pc + 1, pos, sub_caps, sub_marks, steps, e, level + 1);
           if (matched != in.negate) {
             if (matched)
               caps = sub_caps;
