@@ -180,6 +180,12 @@ Val Evaluator::eval_inner(const Node* expr, const Val& input, const Env& env) {
   // out-of-line functions so that this frame, which every nesting level pays for, stays small.
   switch (expr->type) {
     case NT::Path:
+      // A lone field name or variable on one context (`Price` in a predicate): what eval_path
+      // would compute, without its sequence bookkeeping.
+      if (expr->items.size() == 1 && expr->items[0]->simple_step && !input.is_array() &&
+          !expr->keep_singleton_array && !expr->has_group) {
+        return step_result(simple_step(expr->items[0], input, env), true);
+      }
       return eval_path(expr, input, env);
     case NT::Binary:
       return eval_binary(expr, input, env);
