@@ -395,6 +395,13 @@ std::string number_to_string(double d) {
   if (d == 0) {
     return "0";
   }
+  if (d == std::floor(d) && std::fabs(d) < 9007199254740992.0) {
+    // Integers below 2^53 print as their exact digits, as JS does (the common case: counts,
+    // indexes, keys built with $string).
+    char ibuf[24];
+    auto r = std::to_chars(ibuf, ibuf + sizeof(ibuf), static_cast<int64_t>(d));
+    return std::string(ibuf, r.ptr);
+  }
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::scientific);
   std::string_view sci(buf, static_cast<size_t>(res.ptr - buf));
