@@ -217,6 +217,9 @@ std::vector<std::string> Router::undeclared_operations() const {
 }
 
 std::optional<AwsError> Router::authenticate(const RouteInfo& route, RequestContext& ctx) const {
+  if (ctx.on_behalf) {
+    return std::nullopt;
+  }
   if (options_.authenticator == nullptr) {
     ctx.principal = root_principal(options_.account);
     return std::nullopt;
@@ -242,8 +245,8 @@ std::optional<AwsError> Router::authorize(Protocol protocol, const Permission<In
     if (ctx.principal.is_root()) {
       return std::nullopt;
     }
-    return access_denied(protocol, ctx.principal, ctx.service + ":" + ctx.operation, "*",
-                         Decision::ImplicitDeny);
+    return access_denied(protocol, ctx.service, ctx.principal, ctx.service + ":" + ctx.operation,
+                         "*", Decision::ImplicitDeny);
   }
   if (permission->handler_decides) {
     return std::nullopt;
@@ -253,7 +256,7 @@ std::optional<AwsError> Router::authorize(Protocol protocol, const Permission<In
   if (d == Decision::Allow) {
     return std::nullopt;
   }
-  return access_denied(protocol, ctx.principal, permission->action, resource, d);
+  return access_denied(protocol, ctx.service, ctx.principal, permission->action, resource, d);
 }
 
 void Router::add_rest_json_service(std::string service, std::vector<RestRoute> routes,
@@ -276,6 +279,14 @@ void Router::add_rest_json_service(std::string service, std::vector<RestRoute> r
 
 void Router::add_plain_route(std::string method, std::string path, PlainRoute route) {
   plain_.insert_or_assign({std::move(method), std::move(path)}, std::move(route));
+}
+
+void Router::add_plain_prefix_route(std::string method, std::string prefix, PlainRoute route) {
+  auto at = plain_prefixes_.begin();
+  while (at != plain_prefixes_.end() && std::get<1>(*at).size() >= prefix.size()) {
+    ++at;
+  }
+  plain_prefixes_.insert(at, {std::move(method), std::move(prefix), std::move(route)});
 }
 
 const Router::CompiledRoute* Router::match_rest(const std::string& service,
@@ -331,27 +342,53 @@ void Router::report(const RequestContext& ctx, std::string_view what) const {
   }
 }
 
-void Router::dispatch(HttpRequest&& request, Responder respond) const {
-  auto http = std::make_shared<const HttpRequest>(std::move(request));
-  if (!plain_.empty()) {
-    auto plain = plain_.find({http->method, http->path});
-    if (plain != plain_.end()) {
-      try {
-        plain->second(http, respond);
-      } catch (const std::exception& e) {
-        RequestContext ctx;
-        ctx.request_id = new_request_id();
-        ctx.operation = http->path;
-        report(ctx, e.what());
-        HttpResponse r;
-        r.status = 500;
-        r.body = "Internal error\n";
-        r.set_header("Content-Type", "text/plain; charset=utf-8");
-        respond(std::move(r));
+bool Router::dispatch_plain(const std::shared_ptr<const HttpRequest>& http,
+                            Responder& respond) const {
+  const PlainRoute* route = nullptr;
+  if (auto exact = plain_.find({http->method, http->path}); exact != plain_.end()) {
+    route = &exact->second;
+  } else {
+    for (const auto& [method, prefix, r] : plain_prefixes_) {
+      if (method == http->method && http->path.starts_with(prefix)) {
+        route = &r;
+        break;
       }
-      return;
     }
   }
+  if (route == nullptr) {
+    return false;
+  }
+  try {
+    (*route)(http, respond);
+  } catch (const std::exception& e) {
+    RequestContext ctx;
+    ctx.request_id = new_request_id();
+    ctx.operation = http->path;
+    report(ctx, e.what());
+    HttpResponse r;
+    r.status = 500;
+    r.body = "Internal error\n";
+    r.set_header("Content-Type", "text/plain; charset=utf-8");
+    respond(std::move(r));
+  }
+  return true;
+}
+
+void Router::dispatch(HttpRequest&& request, Responder respond) const {
+  auto http = std::make_shared<const HttpRequest>(std::move(request));
+  if (dispatch_plain(http, respond)) {
+    return;
+  }
+  dispatch_service(std::move(http), std::nullopt, std::move(respond));
+}
+
+void Router::dispatch_as(HttpRequest&& request, Principal principal, Responder respond) const {
+  dispatch_service(std::make_shared<const HttpRequest>(std::move(request)), std::move(principal),
+                   std::move(respond));
+}
+
+void Router::dispatch_service(std::shared_ptr<const HttpRequest> http, std::optional<Principal> as,
+                              Responder respond) const {
   RouteInfo info;
   RequestContext ctx;
   ctx.request_id = new_request_id();
@@ -370,6 +407,11 @@ void Router::dispatch(HttpRequest&& request, Responder respond) const {
   ctx.access_key_id = info.access_key_id;
   ctx.account = options_.account;
   ctx.http = http;
+  if (as) {
+    ctx.principal = std::move(*as);
+    ctx.access_key_id = ctx.principal.access_key_id;
+    ctx.on_behalf = true;
+  }
 
   switch (info.protocol) {
     case Protocol::Json: {

@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -83,6 +84,9 @@ struct RequestContext {
   // authorize with it and record it as the actor.
   Principal principal;
   std::shared_ptr<const HttpRequest> http;
+  // Signoff made this call itself on `principal`'s behalf (the console for a signed-in user, a
+  // task integration for an execution's role): authenticated already, authorized as any request.
+  bool on_behalf = false;
 };
 
 // What an operation needs the caller to be allowed: one IAM action on one resource, computed from
@@ -198,6 +202,9 @@ class Router {
                              RestPermissions permissions = {});
   // method "GET", path "/sns/confirm" (compared with the request's path before percent-decoding).
   void add_plain_route(std::string method, std::string path, PlainRoute route);
+  // Every path that starts with `prefix` ("/console/"), when no exact plain route matches; the
+  // longest prefix wins.
+  void add_plain_prefix_route(std::string method, std::string prefix, PlainRoute route);
 
   // identify_request, plus what registration knows: X-Amz-Target prefixes of registered JSON
   // services and the REST operation whose template matches.
@@ -208,6 +215,11 @@ class Router {
   std::vector<std::string> undeclared_operations() const;
 
   void dispatch(HttpRequest&& request, Responder respond) const;
+  // The same request path for a principal Signoff has already authenticated (a console session,
+  // an execution's role): no signature is checked, but every operation's permission is, so a
+  // caller inside the process has no more rights than the principal would have over HTTP.
+  // Plain routes are not reachable this way.
+  void dispatch_as(HttpRequest&& request, Principal principal, Responder respond) const;
   // A Handler for HttpServer; the router must outlive the server.
   Handler handler() const;
 
@@ -246,12 +258,16 @@ class Router {
   std::optional<AwsError> authorize(Protocol protocol, const Permission<Input>* permission,
                                     const RequestContext& ctx, const Input& input) const;
   void report(const RequestContext& ctx, std::string_view what) const;
+  void dispatch_service(std::shared_ptr<const HttpRequest> http, std::optional<Principal> as,
+                        Responder respond) const;
+  bool dispatch_plain(const std::shared_ptr<const HttpRequest>& http, Responder& respond) const;
 
   RouterOptions options_;
   std::map<std::string, JsonService, std::less<>> json_by_prefix_;
   std::map<std::string, QueryService, std::less<>> query_;
   std::map<std::string, std::vector<CompiledRoute>, std::less<>> rest_;
   std::map<std::pair<std::string, std::string>, PlainRoute> plain_;
+  std::vector<std::tuple<std::string, std::string, PlainRoute>> plain_prefixes_;  // longest first
 };
 
 }  // namespace signoff::api

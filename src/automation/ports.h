@@ -4,9 +4,11 @@
 // block; it must not call back into the automation service synchronously.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/json.h"
@@ -93,13 +95,43 @@ class ScriptRunner {
   virtual Result<json::Value> run(const ScriptCall& call) = 0;
 };
 
+// Who an aws:executeAwsApi step acts as: the execution's AutomationAssumeRole when it has one,
+// else the principal that started it (as AWS runs a document without assumeRole).
+struct ApiIdentity {
+  std::string assume_role;  // a role ARN, or ""
+  std::string executed_by;  // the starter's ARN (ExecutedBy)
+};
+
 // aws:executeAwsApi for the services Signoff implements: Service "ssm", Api "GetDocument", the
-// step's other inputs as the request; the result is the response body.
+// step's other inputs as the request; the result is the response body. The call is authorized
+// as `as` would be over HTTP.
 class AwsApiCaller {
  public:
   virtual ~AwsApiCaller() = default;
-  virtual Result<json::Value> call(const std::string& service, const std::string& api,
-                                   const json::Value& request) = 0;
+  virtual Result<json::Value> call(const ApiIdentity& as, const std::string& service,
+                                   const std::string& api, const json::Value& request) = 0;
+};
+
+// Agent approvers (the agents service, wired in app/): told of each aws:approve that starts
+// waiting, from a job after that transition committed (at least once, so the receiver must
+// tolerate a repeat). Agents decide later through send_signal, as any approver does.
+struct WaitingApproval {
+  std::string execution_id;
+  std::string step_execution_id;
+  std::string step_name;
+  std::string document_name;
+  std::string executed_by;
+  std::string message;
+  std::vector<std::string> approvers;
+  int64_t min_required = 1;
+  json::Value parameters;  // typed, as the document declares them
+  // The document's signoff:* tags when the automation started.
+  std::vector<std::pair<std::string, std::string>> signoff_tags;
+};
+class ApprovalWatcher {
+ public:
+  virtual ~ApprovalWatcher() = default;
+  virtual Result<Unit> approval_waiting(const WaitingApproval& approval) = 0;
 };
 
 struct Ports {
@@ -110,6 +142,7 @@ struct Ports {
   FunctionInvoker* functions = nullptr;
   ScriptRunner* scripts = nullptr;
   AwsApiCaller* aws_api = nullptr;
+  ApprovalWatcher* approvals = nullptr;
 };
 
 }  // namespace signoff::automation

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "api/internal_call.h"
 #include "api/router.h"
 
 namespace signoff::api {
@@ -158,6 +159,79 @@ TEST(RouterAuth, UndeclaredOperationsAreForTheAdministratorOnly) {
   EXPECT_NE(user.body.find("states:Undeclared"), std::string::npos);
   HttpResponse root = run(f.router, signed_json("ROOT", "Undeclared", "{}"));
   EXPECT_EQ(root.status, 200);
+}
+
+Principal alice() {
+  Principal p = root_principal("123456789012");
+  p.kind = Principal::Kind::User;
+  p.arn = "arn:aws:iam::123456789012:user/alice";
+  p.user_name = "alice";
+  return p;
+}
+
+HttpResponse run_as(const Router& router, HttpRequest request, Principal who) {
+  HttpResponse out;
+  router.dispatch_as(std::move(request), std::move(who),
+                     [&](HttpResponse r) { out = std::move(r); });
+  return out;
+}
+
+TEST(RouterOnBehalf, UnsignedCallRunsAsTheGivenPrincipal) {
+  Fixture f;
+  HttpResponse r =
+      run_as(f.router, json_call("AWSStepFunctions.ListStateMachines", "{}", "1.0"), alice());
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, R"({"who":"arn:aws:iam::123456789012:user/alice"})");
+}
+
+TEST(RouterOnBehalf, PermissionsStillApply) {
+  Fixture f;
+  HttpResponse r = run_as(
+      f.router,
+      json_call("AWSStepFunctions.DeleteStateMachine",
+                R"({"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:x"})",
+                "1.0"),
+      alice());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("AccessDenied"), std::string::npos) << r.body;
+  EXPECT_EQ(f.calls.load(), 0);
+  HttpResponse undeclared =
+      run_as(f.router, json_call("AWSStepFunctions.Undeclared", "{}", "1.0"), alice());
+  EXPECT_NE(undeclared.body.find("AccessDenied"), std::string::npos) << undeclared.body;
+}
+
+TEST(RouterOnBehalf, QueryCallsAreFormEncoded) {
+  Fixture f;
+  HttpResponse r =
+      run_as(f.router, query_call("ListUsers", "2010-05-08", {{"PathPrefix", "/a b&c"}}),
+             root_principal("123456789012"));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("<Users/>"), std::string::npos) << r.body;
+  EXPECT_EQ(f.calls.load(), 1);
+}
+
+TEST(RouterPlainPrefix, LongestPrefixWinsAndExactRoutesComeFirst) {
+  Router router;
+  auto answer = [](std::string text) {
+    return [text](std::shared_ptr<const HttpRequest>, Responder respond) {
+      HttpResponse r;
+      r.body = text;
+      respond(std::move(r));
+    };
+  };
+  router.add_plain_prefix_route("GET", "/console/", answer("console"));
+  router.add_plain_prefix_route("GET", "/console/static/", answer("static"));
+  router.add_plain_route("GET", "/console/static/exact", answer("exact"));
+  auto get = [&](std::string path) {
+    HttpRequest request;
+    request.method = "GET";
+    request.target = request.path = path;
+    return run(router, std::move(request)).body;
+  };
+  EXPECT_EQ(get("/console/approvals/abc"), "console");
+  EXPECT_EQ(get("/console/static/app.js"), "static");
+  EXPECT_EQ(get("/console/static/exact"), "exact");
+  EXPECT_NE(get("/other"), "console");
 }
 
 }  // namespace
