@@ -1279,7 +1279,7 @@ Val Evaluator::apply_regex(const Function& fn, const ValVec& a) {
   if (is_next && from >= s.size())
     return Val();
   RegexMatch m;
-  if (!f->regex->search(s, from, m))
+  if (!regex_search(*f->regex, s, from, m))
     return Val();
   if (is_next && m.start == m.end) {
     JError e("D1004", Val::string(f->regex_source));

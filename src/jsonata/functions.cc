@@ -116,71 +116,27 @@ std::string to_string_fn(const Val& v, bool pretty) {
   return out;
 }
 
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+std::shared_ptr<const regex::Regex> compile_regex(std::string_view pattern,
+                                                  std::string_view flags) {
+  auto re = regex::compile(pattern, flags);
+  if (!re.ok()) {
+    throw JError("S0302");
   }
+  return std::move(*re);
 }
 
-std::u32string utf8_to_u32(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    char32_t cp;
-    size_t len;
-    if (c < 0x80) {
-      cp = c;
-      len = 1;
-    } else if ((c >> 5) == 6 && i + 1 < s.size()) {
-      cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
-      len = 2;
-    } else if ((c >> 4) == 14 && i + 2 < s.size()) {
-      cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
-           (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
-      len = 3;
-    } else if ((c >> 3) == 30 && i + 3 < s.size()) {
-      cp = ((c & 0x07u) << 18) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 12) |
-           ((static_cast<unsigned char>(s[i + 2]) & 0x3Fu) << 6) |
-           (static_cast<unsigned char>(s[i + 3]) & 0x3Fu);
-      len = 4;
-    } else {
-      cp = c;
-      len = 1;
-    }
-    out.push_back(cp);
-    i += len;
+bool regex_search(const regex::Regex& re, std::string_view text, size_t from, RegexMatch& m) {
+  switch (re.search(text, from, m)) {
+    case regex::Search::Found:
+      return true;
+    case regex::Search::NotFound:
+      return false;
+    case regex::Search::StepLimit:
+      break;
   }
-  return out;
-}
-
-std::string u32_to_utf8(std::u32string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char32_t c : s)
-    append_utf8(out, c);
-  return out;
-}
-
-size_t utf8_length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80)
-      ++n;
-  }
-  return n;
+  JError e("U1001");
+  e.message = "Regular expression evaluation exceeded its step limit";
+  throw e;
 }
 
 int function_arity(const Function& f) {
@@ -456,19 +412,20 @@ struct MatchObj {
   Val next;
   // A regex literal is searched directly, without building the match objects a custom matcher
   // function returns (they dominated $replace and $split with a regex).
-  std::shared_ptr<Regex> regex;
+  std::shared_ptr<const regex::Regex> regex;
   std::string regex_source;
   Val subject;
   size_t offset = 0;  // byte offset where the next search starts
 };
 
-std::optional<MatchObj> native_match(const std::shared_ptr<Regex>& regex, const std::string& source,
-                                     const Val& str, size_t from, bool is_next) {
+std::optional<MatchObj> native_match(const std::shared_ptr<const regex::Regex>& regex,
+                                     const std::string& source, const Val& str, size_t from,
+                                     bool is_next) {
   std::string_view s = str.as_string();
   if (is_next && from >= s.size())
     return std::nullopt;
   RegexMatch m;
-  if (!regex->search(s, from, m))
+  if (!regex_search(*regex, s, from, m))
     return std::nullopt;
   if (is_next && m.start == m.end) {
     JError e("D1004", Val::string(source));
@@ -696,7 +653,7 @@ std::string expand_replacement(std::string_view rep, const MatchObj& m) {
 Val replace_literal(const Function& f, const Val& s, std::string_view rep, double limit) {
   std::string_view str = s.as_string();
   RegexMatch m;
-  if (!f.regex->search(str, 0, m))
+  if (!regex_search(*f.regex, str, 0, m))
     return s;
   std::string result;
   result.reserve(str.size() + rep.size());
@@ -707,7 +664,7 @@ Val replace_literal(const Function& f, const Val& s, std::string_view rep, doubl
     result.append(rep);
     position = m.end;
     ++count;
-    if (count >= limit || position >= str.size() || !f.regex->search(str, position, m))
+    if (count >= limit || position >= str.size() || !regex_search(*f.regex, str, position, m))
       break;
     if (m.start == m.end)
       throw JError("D1004", Val::string(f.regex_source));

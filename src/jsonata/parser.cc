@@ -20,7 +20,7 @@ struct Token {
   double num = 0;
   int value_kind = 0;
   int64_t position = 0;
-  std::shared_ptr<Regex> regex;
+  std::shared_ptr<const regex::Regex> regex;
 };
 
 bool is_op_char(char c) {

@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "common/utf8.h"
 #include "jsonata/value.h"
+#include "regex/regex.h"
 
 namespace signoff::jsonata {
 
@@ -130,8 +132,6 @@ struct SortTerm {
   bool descending = false;
 };
 
-struct Regex;
-
 struct Node {
   NT type;
   Op op = Op::None;
@@ -173,7 +173,7 @@ struct Node {
   bool cons_array = false;
   bool keep_singleton_array = false;
   bool tuple = false;
-  std::shared_ptr<Regex> regex;
+  std::shared_ptr<const regex::Regex> regex;
   std::string regex_source;
   // A path step that is a bare field name or variable (no predicate, stage, group, focus, index
   // or array marker): eval_path evaluates it on a single context without going through eval.
@@ -196,20 +196,11 @@ struct Program {
 std::shared_ptr<Program> parse_program(std::string_view source);
 
 // ---- regular expressions ----------------------------------------------------------------------
-struct RegexMatch {
-  size_t start = 0;  // byte offsets
-  size_t end = 0;
-  std::vector<std::optional<std::pair<size_t, size_t>>> groups;
-};
-
-struct Regex {
-  virtual ~Regex() = default;
-  // Finds the first match at or after byte offset `from`. Throws JError on step-limit exhaustion.
-  virtual bool search(std::string_view text, size_t from, RegexMatch& m) const = 0;
-  virtual size_t group_count() const = 0;
-};
-// ECMAScript-subset regex; flags "i", "m". Throws JError S0302-ish on syntax error.
-std::shared_ptr<Regex> compile_regex(std::string_view pattern, std::string_view flags);
+using RegexMatch = regex::Match;
+// ECMAScript-dialect regex (src/regex/); flags "i", "m". Throws JError S0302 on a syntax error.
+std::shared_ptr<const regex::Regex> compile_regex(std::string_view pattern, std::string_view flags);
+// The first match at or after byte offset `from`. Throws JError U1001 past the step limit.
+bool regex_search(const regex::Regex& re, std::string_view text, size_t from, RegexMatch& m);
 
 // ---- environment & functions ------------------------------------------------------------------
 struct Frame final : HeapObj {
@@ -267,7 +258,7 @@ struct Function final : HeapObj {
   std::shared_ptr<Function> target;
   std::vector<std::optional<Val>> bound;
   // Regex
-  std::shared_ptr<Regex> regex;
+  std::shared_ptr<const regex::Regex> regex;
   std::string regex_source;
   size_t offset = 0;  // Matcher: byte offset where the next search starts
   // Chain
@@ -294,10 +285,9 @@ bool is_array_of_numbers(const Val& v);
 Val append(const Val& a, const Val& b);
 std::string to_string_fn(const Val& v, bool pretty = false);  // $string semantics
 
-// UTF-8 helpers: code points, as JS Array.from(str) sees them.
-std::u32string utf8_to_u32(std::string_view s);
-std::string u32_to_utf8(std::u32string_view s);
-void append_utf8(std::string& out, char32_t c);
-size_t utf8_length(std::string_view s);
+using ::signoff::append_utf8;
+using ::signoff::u32_to_utf8;
+using ::signoff::utf8_length;
+using ::signoff::utf8_to_u32;
 
 }  // namespace signoff::jsonata

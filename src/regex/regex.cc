@@ -7,15 +7,24 @@
 // for BMP text). Supported: alternation, groups (capturing, (?:), named), lookahead (?= ?!),
 // greedy/lazy quantifiers incl. {n,m}, classes with ranges and \d\w\s, anchors, \b \B,
 // backreferences, flags i and m.
+#include "regex/regex.h"
+
 #include <algorithm>
 #include <cstring>
 #include <deque>
 
-#include "jsonata/runtime.h"
-#include "jsonata/stack.h"
+#include "common/utf8.h"
 
-namespace signoff::jsonata {
+namespace signoff::regex {
 namespace {
+
+// Thrown inside the engine only; compile() and search() turn them into values.
+struct SyntaxFailure {};
+struct StepLimitReached {};
+
+// Groups nest by recursion in the parser and the compiler: ((((...)))) past this depth is refused
+// as a syntax error instead of exhausting the native stack of whatever thread compiles it.
+constexpr int kMaxNesting = 256;
 
 constexpr uint64_t kStepBudget = 20'000'000;
 constexpr size_t kMaxProgram = 200'000;
@@ -148,15 +157,17 @@ class RegexParser {
   int groups() const { return ngroups_; }
 
  private:
-  [[noreturn]] void fail() {
-    JError e("S0302");
-    throw e;
-  }
+  [[noreturn]] void fail() { throw SyntaxFailure{}; }
   bool more() const { return i_ < p_.size(); }
   char32_t peek() const { return p_[i_]; }
 
   std::unique_ptr<RNode> alt() {
-    check_stack();  // groups nest by recursion: ((((...)))) must fail cleanly
+    if (++depth_ > kMaxNesting)
+      fail();
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{depth_};
     auto first = seq();
     if (!more() || peek() != '|')
       return first;
@@ -520,6 +531,7 @@ class RegexParser {
   size_t i_ = 0;
   std::vector<ClassSet>& classes_;
   int ngroups_ = 0;
+  int depth_ = 0;
 };
 
 bool can_be_empty(const RNode& n) {
@@ -557,7 +569,7 @@ class Compiler {
 
   void emit_node(const RNode& n) {
     if (prog_.size() > kMaxProgram) {
-      throw JError("S0302");
+      throw SyntaxFailure{};
     }
     switch (n.kind) {
       case RNode::Empty:
@@ -739,7 +751,16 @@ class VmRegex final : public Regex {
 
   size_t group_count() const override { return static_cast<size_t>(groups_); }
 
-  bool search(std::string_view text, size_t from, RegexMatch& m) const override {
+  Search search(std::string_view text, size_t from, Match& m) const override {
+    try {
+      return search_or_throw(text, from, m) ? Search::Found : Search::NotFound;
+    } catch (const StepLimitReached&) {
+      return Search::StepLimit;
+    }
+  }
+
+ private:
+  bool search_or_throw(std::string_view text, size_t from, Match& m) const {
     const TextCache& tc = decode(text);
     size_t start_cp = static_cast<size_t>(
         std::lower_bound(tc.offsets.begin(), tc.offsets.end(), from) - tc.offsets.begin());
@@ -771,7 +792,6 @@ class VmRegex final : public Regex {
     return false;
   }
 
- private:
   bool eq(char32_t a, char32_t b) const { return icase_ ? fold(a) == b : a == b; }
 
   // Runs the program from pc at position pos; on success sets end.
@@ -796,9 +816,7 @@ class VmRegex final : public Regex {
     long n = static_cast<long>(t.size());
     while (true) {
       if (++steps > kStepBudget) {
-        JError e("U1001");
-        e.message = "Regular expression evaluation exceeded its step limit";
-        throw e;
+        throw StepLimitReached{};
       }
       const Inst& in = prog_[static_cast<size_t>(pc)];
       bool ok = true;
@@ -949,18 +967,56 @@ class VmRegex final : public Regex {
 
 }  // namespace
 
-std::shared_ptr<Regex> compile_regex(std::string_view pattern, std::string_view flags) {
-  std::vector<ClassSet> classes;
-  RegexParser parser(utf8_to_u32(pattern), classes);
-  auto ast = parser.parse();
-  bool icase = flags.find('i') != std::string_view::npos;
-  bool multiline = flags.find('m') != std::string_view::npos;
-  std::vector<Inst> prog;
-  Compiler c(prog, icase);
-  c.emit_node(*ast);
-  prog.push_back(Inst{Opc::Match});
-  return std::make_shared<VmRegex>(std::move(prog), std::move(classes), parser.groups(), c.marks,
-                                   icase, multiline);
+Result<std::shared_ptr<const Regex>> compile(std::string_view pattern, std::string_view flags) {
+  try {
+    std::vector<ClassSet> classes;
+    RegexParser parser(utf8_to_u32(pattern), classes);
+    auto ast = parser.parse();
+    bool icase = flags.find('i') != std::string_view::npos;
+    bool multiline = flags.find('m') != std::string_view::npos;
+    std::vector<Inst> prog;
+    Compiler c(prog, icase);
+    c.emit_node(*ast);
+    prog.push_back(Inst{Opc::Match});
+    return std::shared_ptr<const Regex>(std::make_shared<VmRegex>(
+        std::move(prog), std::move(classes), parser.groups(), c.marks, icase, multiline));
+  } catch (const SyntaxFailure&) {
+    return Error{"SyntaxError", "Invalid regular expression: " + std::string(pattern)};
+  }
 }
 
-}  // namespace signoff::jsonata
+Result<bool> matches_whole(std::string_view pattern, std::string_view text) {
+  auto re = compile("^(?:" + std::string(pattern) + ")$", "");
+  if (!re.ok()) {
+    return Error{"SyntaxError", "Invalid regular expression: " + std::string(pattern)};
+  }
+  Match m;
+  switch ((*re)->search(text, 0, m)) {
+    case Search::Found:
+      return true;
+    case Search::NotFound:
+      return false;
+    case Search::StepLimit:
+      break;
+  }
+  return Error{"StepLimit", "Regular expression evaluation exceeded its step limit"};
+}
+
+Result<bool> contains_match(std::string_view pattern, std::string_view text) {
+  auto re = compile(pattern, "");
+  if (!re.ok()) {
+    return std::move(re).error();
+  }
+  Match m;
+  switch ((*re)->search(text, 0, m)) {
+    case Search::Found:
+      return true;
+    case Search::NotFound:
+      return false;
+    case Search::StepLimit:
+      break;
+  }
+  return Error{"StepLimit", "Regular expression evaluation exceeded its step limit"};
+}
+
+}  // namespace signoff::regex
