@@ -1,10 +1,10 @@
 #include "automation/parameter_store.h"
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include "automation/impl.h"
+#include "regex/regex.h"
 
 namespace signoff::automation {
 
@@ -29,14 +29,19 @@ size_t code_points(const std::string& s) {
       std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
+// Whether some part of value matches (as SSM's allowedPattern is applied); valid is false for a
+// pattern that does not compile or runs out of steps.
 bool pattern_matches(const std::string& pattern, const std::string& value, bool& valid) {
-  valid = true;
-  try {
-    return std::regex_search(value, std::regex(pattern, std::regex::ECMAScript));
-  } catch (const std::exception&) {
-    valid = false;
+  Result<bool> found = regex::contains_match(pattern, value);
+  valid = found.ok();
+  return valid && *found;
+}
+
+bool ami_id(const std::string& value) {
+  if (value.rfind("ami-", 0) != 0 || (value.size() != 12 && value.size() != 21)) {
     return false;
   }
+  return value.find_first_not_of("0123456789abcdef", 4) == std::string::npos;
 }
 
 // The name part and the selector (":3", ":label") of NAME[:SELECTOR].
@@ -262,8 +267,7 @@ Result<json::Value> ParameterStore::put(const PutParameterRequest& r,
     return validation("The following data type is not supported: " + data_type +
                       " (Data type names are all lowercase.)");
   }
-  if (data_type == "aws:ec2:image" &&
-      !std::regex_match(r.value, std::regex("ami-[0-9a-f]{8}([0-9a-f]{9})?"))) {
+  if (data_type == "aws:ec2:image" && !ami_id(r.value)) {
     return validation("Parameter value, " + r.value +
                       " is not a valid AMI ID. An AMI ID must begin with ami- followed by 8 or "
                       "17 hexadecimal characters.");
