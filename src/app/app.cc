@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "api/audit_api.h"
 #include "api/events_api.h"
 #include "api/http/server.h"
 #include "api/iam_api.h"
@@ -237,6 +238,7 @@ void App::start() {
                    *m.router, *m.blocking, m.options.account, m.options.region);
   api::register_iam_api(*m.router, *m.identity);
   api::register_iam_login_api(*m.router, *m.identity);
+  api::register_audit_api(*m.router, *m.automation);
   api::register_sts_api(*m.router, *m.identity);
   m.console =
       wire_console(*m.router, *m.identity, m.clock, m.options.account, m.options.public_url);

@@ -39,6 +39,8 @@ constexpr std::string_view kAllowedTargets[] = {
     "AWSStepFunctions.ListExecutions",
     "AWSStepFunctions.DescribeExecution",
     "AWSStepFunctions.GetExecutionHistory",
+    "SignoffAudit.ListAuditRecords",
+    "SignoffAudit.VerifyAuditChain",
 };
 
 bool allowed_target(std::string_view target) {

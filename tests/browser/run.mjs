@@ -114,7 +114,7 @@ async function main() {
       expect(c.secure && c.httpOnly && c.sameSite === "Strict", "Secure, HttpOnly, SameSite=Strict: " + JSON.stringify(c));
     });
 
-    await check("switch role, then exactly one approval waits for me", async () => {
+    await check("switch role, then the approvals waiting for the role appear", async () => {
       await page.click("#switch-role-link");
       await page.waitForSelector("#switch-role");
       await page.fill("#roleArn", world.roleArn);
@@ -172,6 +172,10 @@ async function main() {
       await page.waitForSelector("text=aws:approve");
       await shot(page, "11-automation-steps");
       await page.click('#nav a[href="/console/audit"]');
+      await page.waitForSelector("text=1 records, chain intact");
+      const audit = await page.textContent("#audit");
+      expect(audit.includes("ship it — checked in the console") && audit.includes("assumed-role/approvers/"),
+        "the decision in the audit log: " + audit);
       await shot(page, "12-audit");
     });
 
@@ -256,6 +260,35 @@ async function main() {
       expect((res.headers.get("content-security-policy") || "").includes("script-src 'self'"), "CSP");
       const again = await fetch(`${base}/console/assets/console.js`, { headers: { "If-None-Match": etag } });
       expect(again.status === 304, "304 on a matching ETag: " + again.status);
+    });
+
+    await check("an open approval page updates live when another approver decides", async () => {
+      const signInAsRole = async (p) => {
+        await p.goto(`${base}/console/signin`);
+        await p.fill("#account", world.account);
+        await p.fill("#userName", "approver1");
+        await p.fill("#password", world.password);
+        await p.click("#signin-password button[type=submit]");
+        await p.waitForSelector("#waiting");
+        await p.goto(`${base}/console/switch-role`);
+        await p.fill("#roleArn", world.roleArn);
+        await p.click("#switch-role button[type=submit]");
+        await p.waitForSelector("#waiting article");
+      };
+      const watcher = await (await browser.newContext()).newPage();
+      const other = await (await browser.newContext()).newPage();
+      await signInAsRole(watcher);
+      await signInAsRole(other);
+      await watcher.goto(`${base}/console/approvals/${run2.automationId}`);
+      await watcher.waitForSelector("#approve");
+      await other.goto(`${base}/console/approvals/${run2.automationId}`);
+      await other.fill("#comment", "not this time");
+      await other.click("#reject");
+      await other.waitForSelector("text=You rejected.");
+      // No reload: the event stream brings the decision to the open page.
+      await watcher.waitForSelector("ul.decisions >> text=not this time", { timeout: 15000 });
+      await watcher.waitForSelector("#cannot-decide");
+      await shot(watcher, "15-live-update");
     });
 
     await check("no script errors in the pages", async () => {

@@ -43,7 +43,8 @@ def main():
         "Effect": "Allow", "Resource": "*",
         "Action": ["ssm:GetAutomationExecution", "ssm:DescribeAutomationExecutions",
                    "ssm:DescribeAutomationStepExecutions", "states:List*", "states:Describe*",
-                   "states:GetExecutionHistory"]}]}
+                   "states:GetExecutionHistory", "signoff:ListAuditRecords",
+                   "signoff:VerifyAuditChain"]}]}
     signal = {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Resource": "*", "Action": "ssm:SendAutomationSignal"}]}
     for name in ("approver1", "outsider"):

@@ -424,9 +424,35 @@
     } catch (err) { box.append(errorBox(err)); }
   }
 
-  function auditPage() {
-    page("Audit log", h("p", {}, "The approval audit chain is checked with ", h("code", {}, "signoff audit verify --data DIR"),
-      " while the server is stopped. Browsing it here is not available yet."));
+  async function auditPage() {
+    const check = h("div", { id: "chain" }), box = h("div", { class: "table-wrap" });
+    page("Audit log", h("p", {}, "Every approve and reject that reached a waiting approval, in order. Each record holds the hash of the one before it, so a changed, removed or reordered record breaks the chain."),
+      check, box);
+    try {
+      const v = await aws("SignoffAudit.VerifyAuditChain", {});
+      check.replaceChildren(v.Intact
+        ? h("p", { class: "notice", role: "status" }, v.Records + " records, chain intact")
+        : h("div", { class: "error", role: "alert" }, "Chain broken at record " + v.BrokenRecord + ": " + v.Reason));
+    } catch (e) { check.replaceChildren(errorBox(e)); }
+    try {
+      const records = [];
+      let token;
+      do {
+        const p = await aws("SignoffAudit.ListAuditRecords", { MaxResults: 100, NextToken: token });
+        records.push.apply(records, p.Records || []);
+        token = p.NextToken;
+      } while (token && records.length < 1000);
+      box.replaceChildren(records.length ? h("table", { id: "audit" },
+        h("caption", { class: "visually-hidden" }, "Audit records"),
+        h("thead", {}, h("tr", {}, ["#", "Time", "Principal", "Decision", "Counted", "Comment", "From", "Execution", "Hash"].map(function (t) { return h("th", { scope: "col" }, t); }))),
+        h("tbody", {}, records.map(function (r) {
+          return h("tr", {}, h("td", {}, String(r.Sequence)), h("td", {}, when(r.Time)), h("td", {}, r.Principal),
+            h("td", {}, statusText(r.Decision === "Approve" ? "Approved" : "Rejected")), h("td", {}, r.Outcome === "Counted" ? "yes" : "no (repeated)"),
+            h("td", {}, r.Comment), h("td", {}, r.SourceAddress),
+            h("td", {}, h("a", { href: "/console/approvals/" + r.AutomationExecutionId }, r.DocumentName + " · " + r.StepName)),
+            h("td", {}, h("code", { title: r.Hash }, r.Hash.slice(0, 12) + "…")));
+        }))) : h("p", {}, "No decisions recorded yet."));
+    } catch (e) { box.replaceChildren(errorBox(e)); }
   }
 
   // ------------------------------------------------------------------ routing
