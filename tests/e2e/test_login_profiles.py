@@ -82,3 +82,52 @@ def test_audit_api_needs_signoff_permissions(secure_server):
     status, body = sig.json_call(secure_server.endpoint, "SignoffAudit.VerifyAuditChain", "{}",
                                  *secure_server.admin_credentials(), service="signoff")
     assert status == 200 and json.loads(body) == {"Intact": True, "Records": 0}, body
+
+
+def console_sign_in(server, user, password):
+    import urllib.error
+    import urllib.request
+    req = urllib.request.Request(
+        server.endpoint + "/console/api/signin", method="POST",
+        data=json.dumps({"account": ACCOUNT, "userName": user, "password": password}).encode(),
+        headers={"Content-Type": "application/json", "Origin": server.endpoint})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def test_cloudformation_user_with_login_profile_signs_in_to_the_console(secure_server):
+    import time
+    cfn = boto3_client(secure_server, "cloudformation")
+    template = {"Resources": {"Approver": {"Type": "AWS::IAM::User", "Properties": {
+        "UserName": "cfn-approver",
+        "LoginProfile": {"Password": "from the template", "PasswordResetRequired": False}}}}}
+
+    def deploy(op, body):
+        op(StackName="users", TemplateBody=json.dumps(body), Capabilities=["CAPABILITY_NAMED_IAM"])
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            status = cfn.describe_stacks(StackName="users")["Stacks"][0]["StackStatus"]
+            if not status.endswith("_IN_PROGRESS"):
+                return status
+            time.sleep(0.2)
+        raise AssertionError("stack did not settle")
+
+    assert deploy(cfn.create_stack, template) == "CREATE_COMPLETE"
+    status, body = console_sign_in(secure_server, "cfn-approver", "from the template")
+    assert status == 200 and body["user"]["arn"] == f"arn:aws:iam::{ACCOUNT}:user/cfn-approver"
+    template["Resources"]["Approver"]["Properties"]["LoginProfile"]["Password"] = "changed by update"
+    assert deploy(cfn.update_stack, template) == "UPDATE_COMPLETE"
+    assert console_sign_in(secure_server, "cfn-approver", "from the template")[0] == 403
+    assert console_sign_in(secure_server, "cfn-approver", "changed by update")[0] == 200
+    cfn.delete_stack(StackName="users")
+    iam = boto3_client(secure_server, "iam")
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if not any(u["UserName"] == "cfn-approver" for u in iam.list_users()["Users"]):
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("the user (with its login profile) was not deleted")
