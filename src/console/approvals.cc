@@ -54,7 +54,48 @@ std::optional<Value> decision_object(const Value& item) {
   return std::nullopt;
 }
 
+int base64url_value(char c) {
+  if (c >= 'A' && c <= 'Z') {
+    return c - 'A';
+  }
+  if (c >= 'a' && c <= 'z') {
+    return c - 'a' + 26;
+  }
+  if (c >= '0' && c <= '9') {
+    return c - '0' + 52;
+  }
+  return c == '-' ? 62 : c == '_' ? 63 : -1;
+}
+
 }  // namespace
+
+std::string execution_in_token(std::string_view token) {
+  size_t dot = token.find('.');
+  if (dot == std::string_view::npos || dot > 4096) {
+    return {};
+  }
+  std::string bytes;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : token.substr(0, dot)) {
+    int v = base64url_value(c);
+    if (v < 0) {
+      return {};
+    }
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  size_t nl = bytes.rfind('\n');
+  if (nl == std::string::npos || !bytes.starts_with("arn:aws:states:") ||
+      bytes.find(":execution:") == std::string::npos) {
+    return {};
+  }
+  return bytes.substr(0, nl);
+}
 
 std::vector<std::string> approvers_from(const Value* v) {
   std::vector<std::string> out;
@@ -170,11 +211,17 @@ Result<Value> approval_with_meta(const Viewer& v, std::string_view id, const Val
     approval.set("canDecide", Value(waiting && matched.has_value() && !decided));
   }
   const Value* params = meta.find("Parameters");
-  // The callback token a workflow hands its automation is a credential of sorts: not shown.
+  // A callback token a workflow hands its automation is a credential (it completes the task):
+  // never shown, only the execution it names.
   Value shown = Value::object();
+  std::string requesting;
   if (params && params->is_object()) {
     for (const json::Member& m : params->as_object()) {
-      if (m.key != "SfnToken" && m.key != "TaskToken") {
+      std::string value = str(*params, m.key);
+      std::string execution = execution_in_token(value);
+      if (!execution.empty()) {
+        requesting = execution;
+      } else if (m.key != "SfnToken" && m.key != "TaskToken") {
         shown.set(m.key, m.value);
       }
     }
@@ -185,6 +232,7 @@ Result<Value> approval_with_meta(const Viewer& v, std::string_view id, const Val
                         {"executedBy", Value(str(meta, "ExecutedBy"))},
                         {"startTime", Value(num(meta, "ExecutionStartTime"))},
                         {"parentExecutionId", Value(str(meta, "ParentAutomationExecutionId"))},
+                        {"requestingExecution", Value(requesting)},
                         {"parameters", shown},
                         {"approval", approval}});
 }

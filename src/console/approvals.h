@@ -23,7 +23,8 @@ struct Viewer {
 
 // One execution's approval:
 //   {"executionId", "documentName", "executionStatus", "executedBy", "startTime" (epoch s),
-//    "parentExecutionId", "parameters", "approval": null | {"stepName", "stepExecutionId",
+//    "parentExecutionId", "requestingExecution" (a Step Functions execution ARN or ""),
+//    "parameters", "approval": null | {"stepName", "stepExecutionId",
 //    "stepStatus", "message", "approvers", "minRequiredApprovals", "decisions": [{"approver",
 //    "decision", "comment", "time"}], "approvalStatus", "deadline" (epoch s),
 //    "matchedApprover", "decidedByMe", "canDecide"}}
@@ -33,6 +34,10 @@ Result<json::Value> waiting_for(const Viewer& v);
 
 // The aws:approve step's view from a DescribeAutomationStepExecutions answer (pure; tested).
 json::Value approval_from_steps(const json::Value& steps_answer);
+// The Step Functions execution a callback token names, when a parameter holds one of Signoff's
+// task tokens (base64url("EXECUTION_ARN\nTASK") "." MAC): the workflow that asked. Only a hint —
+// the MAC is not checked here; the page reads the execution through the API like any other.
+std::string execution_in_token(std::string_view token);
 // Approvers as the step's Inputs hold them: a JSON array, or a string holding one, or one ARN.
 std::vector<std::string> approvers_from(const json::Value* inputs_value);
 

@@ -133,6 +133,9 @@ async function main() {
     await check("approve with a comment through SendAutomationSignal", async () => {
       await page.click(`#waiting article[data-execution="${run1.automationId}"] h2 a`);
       await page.waitForSelector("#approve");
+      // The requesting workflow is the Step Functions execution whose task token the automation holds.
+      const href = await page.getAttribute("#requesting-workflow", "href");
+      expect(href === "/console/executions/" + encodeURIComponent(run1.executionArn), "the requesting execution: " + href);
       await page.fill("#comment", "ship it — checked in the console");
       await shot(page, "05-approval");
       await page.click("#approve");
@@ -286,7 +289,7 @@ async function main() {
       await other.click("#reject");
       await other.waitForSelector("text=You rejected.");
       // No reload: the event stream brings the decision to the open page.
-      await watcher.waitForSelector("ul.decisions >> text=not this time", { timeout: 15000 });
+      await watcher.waitForSelector("ul.decisions >> text=not this time", { timeout: 30000 });
       await watcher.waitForSelector("#cannot-decide");
       await shot(watcher, "15-live-update");
     });

@@ -34,5 +34,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   console::Answer answer{400, "", std::string(rest)};
   (void)console::error_of(answer);
   (void)console::xml_text(rest, line.substr(0, 16));
+  (void)console::execution_in_token(line);
   return 0;
 }

@@ -208,7 +208,11 @@
       facts([
         ["Status", a.approvalStatus ? statusText(a.approvalStatus) : statusText(item.executionStatus)],
         ["Requested by", item.executedBy],
-        ["Requesting workflow", "Automation document " + item.documentName + (item.parentExecutionId ? " (parent execution " + item.parentExecutionId + ")" : "")],
+        ["Requesting workflow", item.requestingExecution
+          ? h("a", { href: "/console/executions/" + encodeURIComponent(item.requestingExecution), id: "requesting-workflow" },
+            "Step Functions execution " + item.requestingExecution.split(":").slice(-2).join(" / "))
+          : "Automation document " + item.documentName + (item.parentExecutionId ? " (parent execution " + item.parentExecutionId + ")" : "")],
+        ["Automation document", item.documentName],
         ["Execution", h("a", { href: "/console/automations/" + item.executionId }, item.executionId)],
         ["Approvers", (a.approvers || []).join(", ")],
         ["Approvals needed", String(a.minRequiredApprovals || 1)],

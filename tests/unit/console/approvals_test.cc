@@ -59,5 +59,16 @@ TEST(Approvals, TheLastApproveStepWithItsDecisions) {
   EXPECT_TRUE(approval_from_steps(parse(R"({"nothing":1})")).is_null());
 }
 
+TEST(Approvals, TheExecutionATaskTokenNames) {
+  // base64url("arn:aws:states:us-east-1:000000000000:execution:m:run\n7") "." mac
+  std::string token =
+      "YXJuOmF3czpzdGF0ZXM6dXMtZWFzdC0xOjAwMDAwMDAwMDAwMDpleGVjdXRpb246bTpydW4KNw.bWFj";
+  EXPECT_EQ(execution_in_token(token), "arn:aws:states:us-east-1:000000000000:execution:m:run");
+  for (std::string bad : {"", "no-dot", "!!!.x", "aGVsbG8KNw.x" /* "hello\n7" */,
+                          "YXJuOmF3czpzdGF0ZXM6eA.x" /* no newline */}) {
+    EXPECT_EQ(execution_in_token(bad), "") << bad;
+  }
+}
+
 }  // namespace
 }  // namespace signoff::console
