@@ -413,7 +413,7 @@ HttpResponse Console::Impl::call(const HttpRequest& req, const Session& s, const
 
 Snapshot Console::Impl::poll(const Watch& w) {
   Snapshot snap;
-  auto s = sessions.find(w.session_id);
+  auto s = sessions.find(w.session_id, /*touch=*/false);
   if (!s) {
     snap.ended = true;
     return snap;

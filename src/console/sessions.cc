@@ -48,7 +48,7 @@ Session SessionTable::create(Principal user) {
   return s;
 }
 
-std::optional<Session> SessionTable::find(std::string_view id) {
+std::optional<Session> SessionTable::find(std::string_view id, bool touch) {
   int64_t now = clock_.now_ms();
   std::lock_guard lock(mu_);
   auto it = sessions_.find(id);
@@ -59,7 +59,9 @@ std::optional<Session> SessionTable::find(std::string_view id) {
     sessions_.erase(it);
     return std::nullopt;
   }
-  it->second.last_seen_ms = now;
+  if (touch) {
+    it->second.last_seen_ms = now;
+  }
   return it->second;
 }
 

@@ -41,8 +41,9 @@ class SessionTable {
   SessionTable(const Clock& clock, SessionLimits limits = {});
 
   Session create(Principal user);
-  // The live session with this id (its idle time restarts), or nullopt.
-  std::optional<Session> find(std::string_view id);
+  // The live session with this id, or nullopt. `touch`: a request from the user, which restarts
+  // its idle time (an open event stream polling for the page does not).
+  std::optional<Session> find(std::string_view id, bool touch = true);
   // Replaces the stored session of the same id (switch role, back to user); false if it ended.
   bool update(const Session& session);
   void remove(std::string_view id);

@@ -366,8 +366,14 @@
         summary.replaceChildren(facts([["Status", statusText(d.status)], ["State machine",
           h("a", { href: "/console/workflows/" + encodeURIComponent(d.stateMachineArn) }, d.stateMachineArn.split(":").pop())],
           ["Started", when(d.startDate)], ["Ended", when(d.stopDate)], ["Error", d.error], ["Cause", d.cause]]));
-        graph.replaceChildren(window.SignoffGraph.render(definition,
-          window.SignoffGraph.statusFromHistory(events, d.status), d.status));
+        const status = window.SignoffGraph.statusFromHistory(events, d.status);
+        // The same information as text, for screen readers (the picture is one image to them).
+        const words = { succeeded: "succeeded", failed: "failed", running: "in progress", caught: "caught error" };
+        graph.replaceChildren(window.SignoffGraph.render(definition, status, d.status),
+          h("ul", { class: "visually-hidden", "aria-label": "States and how far the execution got" },
+            Object.keys(definition.States || {}).map(function (n) {
+              return h("li", {}, n + ": " + (words[status[n]] || "not started"));
+            })));
         io.replaceChildren(h("h3", {}, "Input"), h("pre", { class: "json" }, pretty(d.input)),
           h("h3", {}, "Output"), h("pre", { class: "json" }, d.output ? pretty(d.output) : "—"));
         history.replaceChildren(h("table", { id: "history" },
