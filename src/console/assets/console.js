@@ -278,14 +278,15 @@
   async function approvalPage(id, notice) {
     const holder = h("div", { id: "approval" });
     page("Approval", notice ? h("p", { class: "notice", role: "status" }, notice) : null, holder);
+    let shown = "";
     function draw(item) {
+      shown = JSON.stringify(item);
       holder.replaceChildren(item.error ? errorBox(item.error) : approvalCard(item, true));
     }
     try { draw(await get("/console/api/approvals/" + encodeURIComponent(id))); }
     catch (e) { holder.replaceChildren(errorBox(e)); }
-    let first = true;
     listen({ approval: id }, { approval: function (item) {
-      if (first) { first = false; return; }  // the page already shows this answer
+      if (JSON.stringify(item) === shown) return;  // what the page already shows
       // Keep a half-written comment: redraw only when nothing is being typed.
       const c = document.getElementById("comment");
       if (c && c.value) return;
@@ -349,6 +350,7 @@
         h("li", { class: "caught" }, "Caught error"), h("li", {}, "Not started")),
       graph, h("h2", {}, "Input and output"), io, h("h2", {}, "Event history"), history);
     let definition = null;
+    let shown = "";
     async function draw() {
       try {
         const d = await aws("AWSStepFunctions.DescribeExecution", { executionArn: arn });
@@ -363,6 +365,7 @@
           events.push.apply(events, page.events || []);
           token = page.nextToken;
         } while (token);
+        shown = d.status + "/" + (events.length ? events[events.length - 1].id : "");
         summary.replaceChildren(facts([["Status", statusText(d.status)], ["State machine",
           h("a", { href: "/console/workflows/" + encodeURIComponent(d.stateMachineArn) }, d.stateMachineArn.split(":").pop())],
           ["Started", when(d.startDate)], ["Ended", when(d.stopDate)], ["Error", d.error], ["Cause", d.cause]]));
@@ -386,9 +389,8 @@
       } catch (e) { summary.replaceChildren(errorBox(e)); }
     }
     await draw();
-    let first = true;
-    listen({ execution: arn }, { execution: function () {
-      if (first) { first = false; return; }
+    listen({ execution: arn }, { execution: function (e) {
+      if (e.status + "/" + (e.lastEventId === null ? "" : e.lastEventId) === shown) return;
       draw().then(function () { say("The execution changed."); });
     } });
   }
