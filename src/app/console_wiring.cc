@@ -13,6 +13,10 @@ class ConsoleIdentity final : public console::IdentityPort {
   Result<Principal> sign_in(std::string_view user_name, std::string_view password) override {
     return identity_.sign_in(user_name, password);
   }
+  bool password_reset_required(std::string_view user_name) override {
+    auto p = identity_.get_login_profile(user_name);
+    return p.ok() && p->password_reset_required;
+  }
   Result<Principal> principal_for_credentials(std::string_view access_key_id,
                                               std::string_view secret_access_key,
                                               std::string_view session_token) override {

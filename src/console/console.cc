@@ -126,6 +126,11 @@ struct Console::Impl {
   HttpResponse sign_in(const HttpRequest& req);
   HttpResponse switch_role(const HttpRequest& req, Session s, const Value& body);
   HttpResponse call(const HttpRequest& req, const Session& s, const Value& body);
+  HttpResponse change_password(const HttpRequest& req, Session s, const Value& body);
+  static HttpResponse password_reset_error() {
+    return error_response(403, "PasswordResetRequired",
+                          "Your password must be changed before you continue.");
+  }
   HttpResponse session_info(const Session& s, int status = 200) const;
   Snapshot poll(const Watch& w);
   Viewer viewer(const Session& s, std::string_view remote) const {
@@ -214,6 +219,7 @@ HttpResponse Console::Impl::session_info(const Session& s, int status) const {
                                               {"user", principal_json(s.user)},
                                               {"acting", principal_json(s.acting())},
                                               {"role", s.role ? Value(s.role_display) : Value()},
+                                              {"mustChangePassword", Value(s.must_change_password)},
                                               {"csrf", Value(s.csrf)}}));
 }
 
@@ -235,6 +241,10 @@ void Console::Impl::get(const HttpRequest& req, Responder& respond) {
   }
   if (what == "session") {
     respond(session_info(*s));
+    return;
+  }
+  if (s->must_change_password) {
+    respond(password_reset_error());
     return;
   }
   if (what == "waiting") {
@@ -297,6 +307,16 @@ void Console::Impl::post(const HttpRequest& req, Responder& respond) {
     respond(std::move(r));
     return;
   }
+  auto body = json_body(req);
+  if (what == "change-password") {
+    respond(body ? change_password(req, *s, *body)
+                 : error_response(400, "BadRequest", "The request body must be a JSON object."));
+    return;
+  }
+  if (s->must_change_password) {
+    respond(password_reset_error());
+    return;
+  }
   if (what == "back") {
     s->role.reset();
     s->role_display.clear();
@@ -304,7 +324,6 @@ void Console::Impl::post(const HttpRequest& req, Responder& respond) {
     respond(session_info(*s));
     return;
   }
-  auto body = json_body(req);
   if (!body) {
     respond(error_response(400, "BadRequest", "The request body must be a JSON object."));
     return;
@@ -353,6 +372,10 @@ HttpResponse Console::Impl::sign_in(const HttpRequest& req) {
   }
   lock_out.succeeded(lock_key);
   Session s = sessions.create(*who);
+  if (!with_key && identity.password_reset_required(who->user_name)) {
+    s.must_change_password = true;
+    sessions.update(s);
+  }
   HttpResponse r = session_info(s);
   r.set_header("Set-Cookie", session_cookie(s.id, options.sessions.max_ms / 1000));
   return r;
@@ -387,6 +410,24 @@ HttpResponse Console::Impl::switch_role(const HttpRequest& req, Session s, const
   if (!sessions.update(s)) {
     return error_response(401, "NotSignedIn", "Sign in to use the console.");
   }
+  return session_info(s);
+}
+
+// ChangePassword as the signed-in user (the user needs iam:ChangePassword on themselves, as AWS's
+// IAMUserChangePassword policy grants).
+HttpResponse Console::Impl::change_password(const HttpRequest& req, Session s, const Value& body) {
+  if (s.user.kind != Principal::Kind::User) {
+    return error_response(400, "InvalidUserType", "Only IAM users have console passwords.");
+  }
+  auto answer = caller.query(
+      "ChangePassword", "2010-05-08",
+      {{"OldPassword", text(body, "oldPassword")}, {"NewPassword", text(body, "newPassword")}},
+      s.user, req.remote_address);
+  if (!answer.ok()) {
+    return aws_error_response(answer.error());
+  }
+  s.must_change_password = false;
+  sessions.update(s);
   return session_info(s);
 }
 

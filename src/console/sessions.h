@@ -24,7 +24,10 @@ struct Session {
   Principal user;    // who signed in
   // After "switch role": the role session the console acts as (sts:AssumeRole as `user`).
   std::optional<Principal> role;
-  std::string role_display;  // "approvers @ 000000000000", for the header
+  std::string role_display;  // "approvers", for the header
+  // Signed in with a password its login profile says must be changed: only ChangePassword and
+  // sign-out are allowed until it is.
+  bool must_change_password = false;
   int64_t created_ms = 0;
   int64_t last_seen_ms = 0;
 

@@ -294,6 +294,30 @@ async function main() {
       await shot(watcher, "15-live-update");
     });
 
+    await check("a password that must be changed is changed at the first sign-in (ChangePassword)", async () => {
+      const p = await (await browser.newContext()).newPage();
+      await p.goto(`${base}/console/signin`);
+      await p.fill("#account", world.account);
+      await p.fill("#userName", "newcomer");
+      await p.fill("#password", world.password);
+      await p.click("#signin-password button[type=submit]");
+      await p.waitForSelector("#change-password");
+      await shot(p, "16-change-password");
+      await p.fill("#oldPassword", world.password);
+      await p.fill("#newPassword", "short");
+      await p.click("#change-password button[type=submit]");
+      await p.waitForSelector("[role=alert] >> text=PasswordPolicyViolation");
+      await p.fill("#newPassword", "a brand new passphrase");
+      await p.click("#change-password button[type=submit]");
+      await p.waitForSelector("#waiting");
+      const signIn = (password) => fetch(`${base}/console/api/signin`, { method: "POST",
+        headers: { "Content-Type": "application/json", Origin: base },
+        body: JSON.stringify({ account: world.account, userName: "newcomer", password }) });
+      expect((await signIn(world.password)).status === 403, "the old password no longer works");
+      const again = await (await signIn("a brand new passphrase")).json();
+      expect(again.mustChangePassword === false, "no change asked any more: " + JSON.stringify(again));
+    });
+
     await check("no script errors in the pages", async () => {
       if (process.env.DEBUG_CONSOLE) console.log(consoleErrors.join("\n"));
       expect(consoleErrors.filter((e) => !e.startsWith("Failed to load resource")).length === 0,

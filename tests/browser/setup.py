@@ -51,6 +51,13 @@ def main():
         iam.create_user(UserName=name)
         iam.create_login_profile(UserName=name, Password=PASSWORD)
         iam.put_user_policy(UserName=name, PolicyName="read", PolicyDocument=json.dumps(read))
+    # A new user whose first sign-in must change the password (AWS's IAMUserChangePassword grant).
+    iam.create_user(UserName="newcomer")
+    iam.create_login_profile(UserName="newcomer", Password=PASSWORD, PasswordResetRequired=True)
+    iam.put_user_policy(UserName="newcomer", PolicyName="change-password", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "iam:ChangePassword",
+            "Resource": f"arn:aws:iam::{ACCOUNT}:user/${{aws:username}}"}]}))
     # The outsider may call SendAutomationSignal but is no approver: SSM refuses the decision.
     iam.put_user_policy(UserName="outsider", PolicyName="signal", PolicyDocument=json.dumps(signal))
     outsider_key = iam.create_access_key(UserName="outsider")["AccessKey"]

@@ -114,6 +114,7 @@
       : acting.arn;
     document.getElementById("identity").textContent = who;
     document.getElementById("back-to-user").hidden = !session.role;
+    document.getElementById("password-link").hidden = session.user.kind !== "user";
     const path = location.pathname;
     document.querySelectorAll("#nav a").forEach(function (a) {
       const here = path === a.getAttribute("href") || path.startsWith(a.getAttribute("href") + "/");
@@ -168,6 +169,25 @@
     byPassword.addEventListener("submit", submit);
     byKey.addEventListener("submit", submit);
     page("Sign in", err ? errorBox(err) : null, box, byPassword, byKey, tabs);
+  }
+
+  function passwordPage() {
+    const box = h("div", {});
+    const form = h("form", { class: "stack", id: "change-password" },
+      h("label", {}, "Current password", h("input", { name: "oldPassword", id: "oldPassword", type: "password", required: true, autocomplete: "current-password" })),
+      h("label", {}, "New password", h("input", { name: "newPassword", id: "newPassword", type: "password", required: true, autocomplete: "new-password" })),
+      h("button", { type: "submit", class: "primary" }, "Change password"));
+    form.addEventListener("submit", async function (ev) {
+      ev.preventDefault();
+      box.replaceChildren();
+      try {
+        session = await post("/console/api/change-password", Object.fromEntries(new FormData(form).entries()));
+        say("Password changed");
+        navigate("/console/approvals");
+      } catch (e) { box.append(errorBox(e)); }
+    });
+    page("Change password", session.mustChangePassword
+      ? h("p", { class: "notice", role: "status" }, "Your password must be changed before you continue.") : null, box, form);
   }
 
   function switchRolePage() {
@@ -497,6 +517,10 @@
     }
     let m;
     if (path === "/console/signin") { navigate("/console/approvals", true); return; }
+    if (session.mustChangePassword || path === "/console/password") {
+      if (path !== "/console/password") history.replaceState({}, "", "/console/password");
+      return passwordPage();
+    }
     if (path === "/console" || path === "/console/approvals") return waitingPage();
     if ((m = path.match(/^\/console\/approvals\/([^/]+)$/))) return approvalPage(decodeURIComponent(m[1]));
     if (path === "/console/switch-role") return switchRolePage();

@@ -36,11 +36,13 @@ Principal user(std::string name) {
 class FakeIdentity final : public IdentityPort {
  public:
   Result<Principal> sign_in(std::string_view name, std::string_view password) override {
-    if (password == "right password" && (name == "allowed" || name == "denied")) {
+    if (password == "right password" &&
+        (name == "allowed" || name == "denied" || name == "fresh")) {
       return user(std::string(name));
     }
     return Error{"AccessDenied", "no", 403};
   }
+  bool password_reset_required(std::string_view name) override { return name == "fresh"; }
   Result<Principal> principal_for_credentials(std::string_view id, std::string_view secret,
                                               std::string_view) override {
     if (id == "AKIAALLOWED" && secret == "s") {
@@ -238,6 +240,23 @@ TEST_F(ConsoleTest, SignInFailuresLockTheNameOut) {
   EXPECT_EQ(attempt(R"({"userName":"denied","password":"right password"})").status, 200);
   EXPECT_EQ(send("POST", "/console/api/signin", R"({"userName":"denied","password":"x"})").status,
             403);  // no Origin at all
+}
+
+TEST_F(ConsoleTest, APasswordThatMustBeChangedAllowsNothingElse) {
+  auto s = sign_in("fresh");
+  HttpResponse info = send("GET", "/console/api/session", {}, {{"Cookie", s.first}});
+  EXPECT_NE(info.body.find("\"mustChangePassword\":true"), std::string::npos) << info.body;
+  HttpResponse refused = call(s, "AmazonSSM.GetAutomationExecution");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(refused.body.find("PasswordResetRequired"), std::string::npos);
+  EXPECT_EQ(send("GET", "/console/api/waiting", {}, {{"Cookie", s.first}}).status, 403);
+  // ChangePassword goes to IAM through the router (this test's router has no IAM: refused).
+  HttpResponse change =
+      send("POST", "/console/api/change-password",
+           R"({"oldPassword":"right password","newPassword":"another one"})",
+           {{"Origin", "http://127.0.0.1:8765"}, {"Cookie", s.first}, {"X-CSRF-Token", s.second}});
+  EXPECT_GE(change.status, 400);
+  EXPECT_EQ(call(s, "AmazonSSM.GetAutomationExecution").status, 403);
 }
 
 }  // namespace
