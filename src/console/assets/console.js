@@ -27,6 +27,7 @@
       ? document.createTextNode(String(child)) : child);
   }
   function page(title) {
+    drawHeader();  // after any redirect, so the current page is marked in the navigation
     document.title = title + " · Signoff console";
     main.replaceChildren();
     const args = Array.prototype.slice.call(arguments, 1);
