@@ -38,12 +38,13 @@ class Authorizer {
                              std::string_view resource) const = 0;
 };
 
-// AccessDeniedException (JSON and REST-JSON services, 400) / AccessDenied (query services, 403):
-// "User: ARN is not authorized to perform: ACTION on resource: RESOURCE because no
-// identity-based policy allows the ACTION action" (or "with an explicit deny in an
-// identity-based policy").
-AwsError access_denied(Protocol protocol, const Principal& who, std::string_view action,
-                       std::string_view resource, Decision decision);
+// What `service` answers a caller its policies do not allow: "User: ARN is not authorized to
+// perform: ACTION on resource: RESOURCE because no identity-based policy allows the ACTION action"
+// (or "with an explicit deny in an identity-based policy"), under each service's own code:
+// AccessDeniedException 400 (JSON services), AccessDeniedException 403 (Lambda), AuthorizationError
+// 403 with the action spelled "SNS:Publish" (SNS), AccessDenied 403 (the other query services).
+AwsError access_denied(Protocol protocol, std::string_view service, const Principal& who,
+                       std::string_view action, std::string_view resource, Decision decision);
 
 // The account's administrator, as requests act when no Authenticator is configured.
 Principal root_principal(std::string_view account);

@@ -245,8 +245,8 @@ std::optional<AwsError> Router::authorize(Protocol protocol, const Permission<In
     if (ctx.principal.is_root()) {
       return std::nullopt;
     }
-    return access_denied(protocol, ctx.principal, ctx.service + ":" + ctx.operation, "*",
-                         Decision::ImplicitDeny);
+    return access_denied(protocol, ctx.service, ctx.principal, ctx.service + ":" + ctx.operation,
+                         "*", Decision::ImplicitDeny);
   }
   if (permission->handler_decides) {
     return std::nullopt;
@@ -256,7 +256,7 @@ std::optional<AwsError> Router::authorize(Protocol protocol, const Permission<In
   if (d == Decision::Allow) {
     return std::nullopt;
   }
-  return access_denied(protocol, ctx.principal, permission->action, resource, d);
+  return access_denied(protocol, ctx.service, ctx.principal, permission->action, resource, d);
 }
 
 void Router::add_rest_json_service(std::string service, std::vector<RestRoute> routes,

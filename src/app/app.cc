@@ -15,6 +15,8 @@
 #include "api/sns_api.h"
 #include "api/ssm_api.h"
 #include "api/states_api.h"
+#include "app/adapters/aws_call.h"
+#include "app/adapters/aws_sdk_integration.h"
 #include "app/adapters/bus_adapters.h"
 #include "app/adapters/role_authorization.h"
 #include "app/automation_adapters.h"
@@ -96,6 +98,7 @@ struct App::Impl {
   std::unique_ptr<RoleCredentials> role_credentials;
   std::unique_ptr<functions::FunctionsService> functions;
   std::unique_ptr<api::Router> router;
+  std::unique_ptr<OnBehalfCaller> on_behalf;  // reads router
   std::unique_ptr<api::HttpServer> server;
   DeployWiring deploy;
   ConsoleWiring console;
@@ -199,6 +202,11 @@ void App::start() {
   m.engine->add_integration(std::move(put_events));
   m.engine->add_integration(std::move(lambda));
   m.engine->add_integration(std::move(sns));
+  // aws-sdk tasks and aws:executeAwsApi steps run through the router as their role; they wait
+  // for open() below, once every route is registered.
+  m.on_behalf = std::make_unique<OnBehalfCaller>(m.router);
+  m.engine->add_integration(make_aws_sdk_integration(
+      *m.on_behalf, m.options.insecure_open ? nullptr : m.identity.get(), m.options.account));
   m.engine->start();
   m.events->start();
   m.blocking = std::make_unique<api::BlockingPool>(64);
@@ -221,6 +229,8 @@ void App::start() {
   as.identity = m.identity.get();
   as.functions = m.functions.get();
   as.router = &m.router;
+  as.on_behalf = m.on_behalf.get();
+  as.insecure_open = m.options.insecure_open;
   m.automation_adapters = make_automation_adapters(as);
   automation::AutomationOptions ao;
   ao.account = m.options.account;
@@ -253,6 +263,7 @@ void App::start() {
     throw std::runtime_error(std::to_string(undeclared.size()) +
                              " operations declare no IAM permission: " + names);
   }
+  m.on_behalf->open();
   api::ServerOptions so;
   so.address = m.options.address;
   so.port = m.options.port;
@@ -322,6 +333,7 @@ void App::stop() {
   m.automation.reset();
   m.automation_adapters = AutomationAdapters{};
   m.engine.reset();
+  m.on_behalf.reset();
   m.notify.reset();
   m.functions.reset();
   m.role_credentials.reset();

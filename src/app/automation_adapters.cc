@@ -5,6 +5,7 @@
 #include <future>
 #include <mutex>
 
+#include "api/auth.h"
 #include "automation/approval.h"
 
 namespace signoff::app {
@@ -232,76 +233,59 @@ class LambdaFunctions final : public automation::FunctionInvoker, public automat
   std::string region_;
 };
 
-// aws:executeAwsApi through the server's own router, so every JSON-protocol service Signoff
-// implements (ssm, stepfunctions, ...) is callable exactly as a client would call it.
+// aws:executeAwsApi through the server's own router, as the execution's AutomationAssumeRole (or
+// the principal that started it), so a step is authorized exactly as that principal's request
+// from outside would be. boto3's naming: Service "stepfunctions", Api "SendTaskSuccess",
+// parameters and outputs as the wire names them.
 class RouterApi final : public automation::AwsApiCaller {
  public:
-  RouterApi(const std::unique_ptr<api::Router>& router, std::string region)
-      : router_(router), region_(std::move(region)) {}
-  Result<json::Value> call(const std::string& service, const std::string& api,
-                           const json::Value& request) override {
-    std::string prefix;
-    std::string content_type;
-    std::string signing;
-    if (service == "ssm") {
-      prefix = "AmazonSSM";
-      content_type = "application/x-amz-json-1.1";
-      signing = "ssm";
-    } else if (service == "stepfunctions" || service == "states" || service == "sfn") {
-      prefix = "AWSStepFunctions";
-      content_type = "application/x-amz-json-1.0";
-      signing = "states";
-    } else {
-      return make_error("InvalidInput", "aws:executeAwsApi: Signoff cannot call service " +
-                                            service + " (supported: ssm, stepfunctions).");
+  RouterApi(OnBehalfCaller* caller, const iam::IdentityService& identity, bool insecure_open)
+      : caller_(caller), identity_(identity), insecure_open_(insecure_open) {}
+
+  Result<json::Value> call(const automation::ApiIdentity& as, const std::string& service,
+                           const std::string& api, const json::Value& request) override {
+    if (caller_ == nullptr || !OnBehalfCaller::supports(service)) {
+      return make_error("InvalidInput",
+                        "aws:executeAwsApi: Signoff cannot call service " + service +
+                            " (supported: ssm, stepfunctions, sns, events, logs, iam, sts, "
+                            "cloudformation).");
     }
-    if (!router_) {
-      return make_error("InternalError", "the API router is not ready");
+    auto who = principal(as);
+    if (!who.ok()) {
+      return who.error();
     }
-    api::HttpRequest http;
-    http.method = "POST";
-    http.target = "/";
-    http.path = "/";
-    http.remote_address = "127.0.0.1";
-    http.headers.push_back({"X-Amz-Target", prefix + "." + api});
-    http.headers.push_back({"Content-Type", content_type});
-    http.headers.push_back({"Authorization", "AWS4-HMAC-SHA256 Credential=automation/20260101/" +
-                                                 region_ + "/" + signing +
-                                                 "/aws4_request, SignedHeaders=host, Signature=0"});
-    http.body = json::dump(request);
-    auto promise = std::make_shared<std::promise<api::HttpResponse>>();
+    AwsCall call;
+    call.service = service;
+    call.action = api;
+    call.parameters = request;
+    call.naming = Naming::Wire;
+    auto promise = std::make_shared<std::promise<AwsCallResult>>();
     auto future = promise->get_future();
-    router_->dispatch(std::move(http),
-                      [promise](api::HttpResponse r) { promise->set_value(std::move(r)); });
+    caller_->call(*who, call, [promise](AwsCallResult r) { promise->set_value(std::move(r)); });
     if (future.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
       return make_error("Timeout", "aws:executeAwsApi: " + api + " did not answer in 60 s");
     }
-    api::HttpResponse r = future.get();
-    auto body = json::parse(r.body);
-    if (r.status != 200) {
-      std::string type = "InternalError";
-      std::string message = r.body;
-      if (body.ok()) {
-        if (const json::Value* t = body.value.find("__type"); t && t->is_string()) {
-          type = std::string(t->as_string());
-          if (size_t hash = type.find('#'); hash != std::string::npos) {
-            type = type.substr(hash + 1);
-          }
-        }
-        for (const char* k : {"message", "Message"}) {
-          if (const json::Value* m = body.value.find(k); m && m->is_string()) {
-            message = std::string(m->as_string());
-          }
-        }
-      }
-      return make_error(type, message);
+    AwsCallResult r = future.get();
+    if (!r.ok) {
+      return make_error(r.code, r.message);
     }
-    return body.ok() ? body.value : json::Value::object();
+    return r.output;
   }
 
  private:
-  const std::unique_ptr<api::Router>& router_;
-  std::string region_;
+  Result<Principal> principal(const automation::ApiIdentity& as) const {
+    if (insecure_open_) {
+      return api::root_principal(identity_.account());
+    }
+    if (!as.assume_role.empty()) {
+      return identity_.principal_for_role(as.assume_role);
+    }
+    return identity_.principal_for_arn(as.executed_by);
+  }
+
+  OnBehalfCaller* caller_;
+  const iam::IdentityService& identity_;
+  bool insecure_open_;
 };
 
 }  // namespace
@@ -326,7 +310,7 @@ AutomationAdapters make_automation_adapters(const AutomationServices& s) {
   a.state_machines = std::make_unique<EngineStateMachines>(*s.engine);
   a.functions = std::make_unique<LambdaFunctions>(*s.functions, s.region);
   a.scripts = std::make_unique<LambdaFunctions>(*s.functions, s.region);
-  a.aws_api = std::make_unique<RouterApi>(*s.router, s.region);
+  a.aws_api = std::make_unique<RouterApi>(s.on_behalf, *s.identity, s.insecure_open);
   return a;
 }
 

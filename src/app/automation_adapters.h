@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/router.h"
+#include "app/adapters/aws_call.h"
 #include "automation/ports.h"
 #include "bus/events.h"
 #include "engine/engine.h"
@@ -40,6 +41,8 @@ struct AutomationServices {
   functions::FunctionsService* functions = nullptr;
   // Read when aws:executeAwsApi runs, so it may be filled in after make_automation_adapters.
   const std::unique_ptr<api::Router>* router = nullptr;
+  OnBehalfCaller* on_behalf = nullptr;  // aws:executeAwsApi
+  bool insecure_open = false;           // steps act as the administrator
 };
 
 AutomationAdapters make_automation_adapters(const AutomationServices& services);

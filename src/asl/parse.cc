@@ -148,7 +148,9 @@ void split_resource(State& s) {
   size_t p = r.find(":states:::");
   if (p != std::string::npos) {
     std::string rest = r.substr(p + 10);
-    size_t c = rest.find(':');
+    // AWS SDK integrations: "aws-sdk:ssm:startAutomationExecution" → ("aws-sdk:ssm",
+    // "startAutomationExecution"), as AWS's history events name them.
+    size_t c = rest.rfind("aws-sdk:", 0) == 0 ? rest.find(':', 8) : rest.find(':');
     if (c != std::string::npos) {
       s.resource_type = rest.substr(0, c);
       s.resource_name = rest.substr(c + 1);
@@ -519,7 +521,29 @@ class DefinitionParser {
                          loc + "/Resource");
         return;
       }
-      if (rest.substr(0, 8) != "aws-sdk:" && !known_integration(base)) {
+      // AWS SDK integrations support Request Response and .waitForTaskToken only: .sync (and
+      // anything else after the action) is refused as an unknown resource, as AWS does; so is an
+      // aws-sdk ARN without SERVICE:ACTION.
+      bool sdk = rest.substr(0, 8) == "aws-sdk:";
+      bool sdk_ok = true;
+      if (sdk) {
+        std::string_view sdk_rest = rest.substr(8);
+        size_t c = sdk_rest.find(':');
+        std::string_view action = c == std::string_view::npos ? "" : sdk_rest.substr(c + 1);
+        size_t dot = action.find('.');
+        sdk_ok =
+            c > 0 && !action.empty() && action.find(':') == std::string_view::npos &&
+            (dot == std::string_view::npos ? true
+                                           : dot > 0 && action.substr(dot) == ".waitForTaskToken");
+        if (options_.express && sdk_ok && dot != std::string_view::npos) {
+          add_schema_error(diags_,
+                           "Express state machine does not support '.waitForTaskToken' service "
+                           "integration ",
+                           loc + "/Resource");
+          return;
+        }
+      }
+      if ((sdk && !sdk_ok) || (!sdk && !known_integration(base))) {
         add_schema_error(diags_,
                          "The resource provided " + s.resource +
                              " is not recognized. The value is not a valid resource ARN, or the "

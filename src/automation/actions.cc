@@ -40,6 +40,7 @@ void AutomationService::Impl::run_action(const store::JobRecord& job, const json
   std::string key = text_of(p, "step");
   json::Value inputs;
   std::string action;
+  ApiIdentity identity;
   std::optional<Document> doc;
   {
     auto lock = lock_for(job.owner);
@@ -58,6 +59,8 @@ void AutomationService::Impl::run_action(const store::JobRecord& job, const json
     const json::Value* r = tx->step_doc(key).find("ResolvedInputs");
     inputs = r ? *r : json::Value::object();
     action = text_of(tx->step_doc(key), "Action");
+    identity.assume_role = text_of(tx->exec, "AssumeRole");
+    identity.executed_by = text_of(tx->exec, "ExecutedBy");
   }
   const StepDef* def = nullptr;
 
@@ -70,7 +73,7 @@ void AutomationService::Impl::run_action(const store::JobRecord& job, const json
       std::string api = text_of(inputs, "Api");
       json::Value request =
           without(inputs, {"Service", "Api", "PropertySelector", "DesiredValues"});
-      auto res = ports.aws_api->call(service, api, request);
+      auto res = ports.aws_api->call(identity, service, api, request);
       if (!res.ok()) {
         out = failed("An error occurred (" + res.error().type + ") when calling the " + api +
                      " operation: " + res.error().message);

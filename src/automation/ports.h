@@ -93,13 +93,21 @@ class ScriptRunner {
   virtual Result<json::Value> run(const ScriptCall& call) = 0;
 };
 
+// Who an aws:executeAwsApi step acts as: the execution's AutomationAssumeRole when it has one,
+// else the principal that started it (as AWS runs a document without assumeRole).
+struct ApiIdentity {
+  std::string assume_role;  // a role ARN, or ""
+  std::string executed_by;  // the starter's ARN (ExecutedBy)
+};
+
 // aws:executeAwsApi for the services Signoff implements: Service "ssm", Api "GetDocument", the
-// step's other inputs as the request; the result is the response body.
+// step's other inputs as the request; the result is the response body. The call is authorized
+// as `as` would be over HTTP.
 class AwsApiCaller {
  public:
   virtual ~AwsApiCaller() = default;
-  virtual Result<json::Value> call(const std::string& service, const std::string& api,
-                                   const json::Value& request) = 0;
+  virtual Result<json::Value> call(const ApiIdentity& as, const std::string& service,
+                                   const std::string& api, const json::Value& request) = 0;
 };
 
 struct Ports {

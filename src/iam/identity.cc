@@ -355,4 +355,45 @@ Result<Principal> IdentityService::principal_for_role(std::string_view role_arn)
   return impl_->session_principal(role->entity, "signoff");
 }
 
+Result<Principal> IdentityService::principal_for_arn(std::string_view arn) const {
+  const std::string& account = impl_->options.account;
+  const std::string user_prefix = "arn:aws:iam::" + account + ":user/";
+  const std::string session_prefix = "arn:aws:sts::" + account + ":assumed-role/";
+  if (arn == "arn:aws:iam::" + account + ":root") {
+    Principal p;
+    p.kind = Principal::Kind::Root;
+    p.arn = std::string(arn);
+    p.account = account;
+    p.user_id = account;
+    return p;
+  }
+  if (arn.substr(0, user_prefix.size()) == user_prefix) {
+    std::string_view rest = arn.substr(user_prefix.size());
+    std::string name(
+        rest.substr(rest.rfind('/') == std::string_view::npos ? 0 : rest.rfind('/') + 1));
+    auto user = impl_->load<User>(name);
+    if (!user || user->entity.arn != arn) {
+      return no_such_entity("The user with name " + name + " cannot be found.");
+    }
+    Principal p;
+    p.kind = Principal::Kind::User;
+    p.arn = user->entity.arn;
+    p.account = account;
+    p.user_id = user->entity.id;
+    p.user_name = user->entity.name;
+    return p;
+  }
+  if (arn.substr(0, session_prefix.size()) == session_prefix) {
+    std::string_view rest = arn.substr(session_prefix.size());
+    size_t slash = rest.find('/');
+    std::string name(rest.substr(0, slash));
+    auto role = impl_->load<Role>(name);
+    if (!role || slash == std::string_view::npos) {
+      return no_such_entity("The role with name " + name + " cannot be found.");
+    }
+    return impl_->session_principal(role->entity, rest.substr(slash + 1));
+  }
+  return no_such_entity("No principal is named " + std::string(arn) + ".");
+}
+
 }  // namespace signoff::iam

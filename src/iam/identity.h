@@ -188,6 +188,9 @@ class IdentityService {
 
   // A role session principal for Signoff's own services acting as the role (no credentials).
   Result<Principal> principal_for_role(std::string_view role_arn) const;
+  // The principal a recorded caller ARN names, for Signoff acting later as whoever started
+  // something: the account root, a user, or a role session (under its recorded session name).
+  Result<Principal> principal_for_arn(std::string_view arn) const;
   // Temporary credentials for a service principal the role's trust policy admits.
   Result<TemporaryCredentials> credentials_for_role(std::string_view role_arn,
                                                     std::string_view service_principal,

@@ -396,9 +396,8 @@ FLOW = {
 }
 
 
-def test_branch_sleep_execute_aws_api_pause_resume(open_server, open_starter):
-    # aws:executeAwsApi calls through the router unsigned: only under --insecure-open for now.
-    starter = open_starter
+def test_branch_sleep_execute_aws_api_pause_resume(server, starter):
+    # Signatures are checked: aws:executeAwsApi acts as the administrator who started it.
     starter.create_document(Name="Flow", DocumentType="Automation", Content=json.dumps(FLOW))
     exec_id = starter.start_automation_execution(DocumentName="Flow")["AutomationExecutionId"]
     wait_for(lambda: status(starter, exec_id) == "Waiting")
@@ -413,6 +412,39 @@ def test_branch_sleep_execute_aws_api_pause_resume(open_server, open_starter):
     reverse = starter.describe_automation_step_executions(
         AutomationExecutionId=exec_id, ReverseOrder=True, MaxResults=1)
     assert reverse["StepExecutions"][0]["StepName"] == "hold" and "NextToken" in reverse
+
+
+def test_execute_aws_api_acts_as_the_automation_assume_role(server, starter):
+    iam = boto3_client(server, "iam")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    roles = {}
+    for name, actions in (("reader", ["ssm:DescribeDocument"]), ("nobody", ["ssm:ListDocuments"])):
+        roles[name] = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+        iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}))
+    doc = {"schemaVersion": "0.3", "assumeRole": "{{ AutomationAssumeRole }}",
+           "parameters": {"AutomationAssumeRole": {"type": "String"}},
+           "mainSteps": [{"name": "lookup", "action": "aws:executeAwsApi",
+                          "inputs": {"Service": "ssm", "Api": "DescribeDocument", "Name": "AsRole"},
+                          "outputs": [{"Name": "Owner", "Selector": "$.Document.Owner",
+                                       "Type": "String"}], "isEnd": True}]}
+    starter.create_document(Name="AsRole", DocumentType="Automation", Content=json.dumps(doc))
+
+    def run(role):
+        exec_id = starter.start_automation_execution(
+            DocumentName="AsRole", Parameters={"AutomationAssumeRole": [role]})["AutomationExecutionId"]
+        wait_for(lambda: status(starter, exec_id) in ("Success", "Failed"))
+        return starter.describe_automation_step_executions(
+            AutomationExecutionId=exec_id)["StepExecutions"][0]
+
+    assert run(roles["reader"])["StepStatus"] == "Success"
+    refused = run(roles["nobody"])
+    assert refused["StepStatus"] == "Failed"
+    assert ("An error occurred (AccessDeniedException) when calling the DescribeDocument operation: "
+            f"User: arn:aws:sts::{ACCOUNT}:assumed-role/nobody/signoff is not authorized to perform: "
+            "ssm:DescribeDocument") in refused["FailureMessage"]
 
 
 def test_stop_cancels_a_waiting_approval(server, aws, starter):

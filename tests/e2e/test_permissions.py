@@ -137,6 +137,7 @@ def test_lambda_role_session_invokes_one_function_not_another(secure_server):
     assert as_role.invoke(FunctionName=open_arn, Payload=b"{}")["StatusCode"] == 200
     with pytest.raises(as_role.exceptions.ClientError) as e:
         as_role.invoke(FunctionName="closed", Payload=b"{}")
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
     assert_denied(e, "AccessDeniedException", who, "lambda:InvokeFunction",
                   f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:closed")
     # A qualified invocation acts on function:NAME:QUALIFIER, which the unqualified ARN in the
@@ -162,13 +163,13 @@ def test_sns_user_publishes_to_one_topic_only(secure_server):
     with pytest.raises(as_pub.exceptions.ClientError) as e:
         as_pub.publish(TopicArn=secrets, Message="x")
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
-    assert_denied(e, "AccessDenied", who, "sns:Publish", secrets)
+    assert_denied(e, "AuthorizationError", who, "SNS:Publish", secrets)
     with pytest.raises(as_pub.exceptions.ClientError) as e:
         as_pub.delete_topic(TopicArn=alerts)
-    assert_denied(e, "AccessDenied", who, "sns:DeleteTopic", alerts)
+    assert_denied(e, "AuthorizationError", who, "SNS:DeleteTopic", alerts)
     with pytest.raises(as_pub.exceptions.ClientError) as e:
         as_pub.list_topics()
-    assert_denied(e, "AccessDenied", who, "sns:ListTopics", "*")
+    assert_denied(e, "AuthorizationError", who, "SNS:ListTopics", "*")
     assert len(sns.list_topics()["Topics"]) == 2
 
 

@@ -25,7 +25,7 @@ class WriterTest : public ::testing::Test {
     dir_ = pattern;
     auto db = std::make_unique<Db>(dir_ + "/w.db", Db::Role::Writer);
     db->exec_script("CREATE TABLE t (k TEXT PRIMARY KEY) STRICT");
-    writer_ = std::make_unique<Writer>(std::move(db));
+    writer_ = std::make_unique<Writer>(std::move(db), dir_ + "/w.db");
     reader_ = std::make_unique<Db>(dir_ + "/w.db", Db::Role::Reader);
   }
   void TearDown() override {
@@ -165,6 +165,26 @@ TEST_F(WriterTest, ALostTransactionFailsEveryWriteOfTheBatch) {
       return WriteStatus::Ok;
     });
   }
+}
+
+TEST_F(WriterTest, CheckpointsRunOffTheCommitPathAndTheWalStartsOver) {
+  // ~4 KiB rows: each commit adds at least one WAL page, so 3,000 commits pass the threshold
+  // several times.
+  std::string pad(4000, 'x');
+  for (int i = 0; i < 3000; ++i) {
+    std::string k = std::to_string(i) + pad;
+    ASSERT_EQ(writer_->run([&](Db& db) { return insert(db, k); }), WriteStatus::Ok);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (writer_->checkpoints() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_GT(writer_->checkpoints(), 0u);
+  // Without checkpoints the WAL would hold every page written (> 12 MB); started over after
+  // each, it stays within a few thresholds' worth.
+  auto wal = std::filesystem::file_size(dir_ + "/w.db-wal");
+  EXPECT_LT(wal, 3u * Checkpointer::kThresholdPages * 4096 + 1024 * 1024) << wal;
+  EXPECT_TRUE(has("2999" + pad));
 }
 
 }  // namespace

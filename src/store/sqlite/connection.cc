@@ -54,12 +54,16 @@ Db::Db(const std::string& path, Role role) {
     if (role == Role::Writer) {
       // synchronous=FULL: every commit fsyncs the WAL, so an acknowledged write survives a
       // power cut, not only a crash of the process.
-      exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;");
+      // journal_size_limit: when the WAL starts over after a checkpoint, a file that grew during
+      // a burst is cut back, so it does not keep that size (and its page cache) for ever.
+      exec_script(
+          "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
+          " PRAGMA journal_size_limit=16777216;");
       Query mode(*this, "PRAGMA journal_mode");
       if (!mode.step() || mode.text(0) != "wal") {
         throw StoreError("sqlite: " + path + " cannot use WAL journal mode");
       }
-    } else {
+    } else if (role == Role::Reader) {
       exec_script("PRAGMA query_only=1;");
     }
   } catch (...) {
@@ -111,6 +115,10 @@ int64_t Db::changes() const {
 
 void Db::fail(std::string_view what) const {
   throw_sqlite(db_, what, sqlite3_errcode(db_));
+}
+
+int Db::checkpoint_passive(int* log_pages, int* copied_pages) {
+  return sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_PASSIVE, log_pages, copied_pages);
 }
 
 Query::Query(Db& db, std::string_view sql) : db_(db), stmt_(db.cached(sql)) {}

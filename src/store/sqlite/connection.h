@@ -15,7 +15,7 @@ namespace signoff::store::sqlite {
 
 class Db {
  public:
-  enum class Role { Writer, Reader };
+  enum class Role { Writer, Reader, Checkpointer };
 
   // Opens (creating when missing, for the writer) and applies the connection's pragmas.
   Db(const std::string& path, Role role);
@@ -33,6 +33,10 @@ class Db {
   int64_t changes() const;
   // Throws StoreError naming `what` with SQLite's message for the last error on this connection.
   [[noreturn]] void fail(std::string_view what) const;
+  // A PASSIVE checkpoint of the main database: SQLite's result code, the WAL's size and the pages
+  // copied so far.
+  int checkpoint_passive(int* log_pages, int* copied_pages);
+  sqlite3* raw() const { return db_; }
 
  private:
   struct Finalize {

@@ -82,7 +82,7 @@ ActivityRecord read_activity(const Query& q) {
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& dir)
-    : lock_(dir), path_(dir + "/signoff.db"), readers_(path_), writer_(open_writer(path_)) {}
+    : lock_(dir), path_(dir + "/signoff.db"), readers_(path_), writer_(open_writer(path_), path_) {}
 
 // ---------------------------------------------------------------------------------------------
 // State machines

@@ -32,7 +32,8 @@ constexpr std::chrono::microseconds kLinger{200};
 
 }  // namespace
 
-Writer::Writer(std::unique_ptr<Db> db) : db_(std::move(db)) {
+Writer::Writer(std::unique_ptr<Db> db, const std::string& path)
+    : db_(std::move(db)), checkpointer_(std::make_unique<Checkpointer>(db_->raw(), path)) {
   queue_.reserve(64);
   thread_ = std::thread([this] { loop(); });
 }
@@ -44,6 +45,7 @@ Writer::~Writer() {
   }
   wake_.notify_one();
   thread_.join();
+  checkpointer_.reset();  // before the writer connection closes (its hook points here)
 }
 
 void Writer::submit(Op& op) {
@@ -82,6 +84,7 @@ void Writer::loop() {
     previous = batch.size();
     run_batch(batch);
     batches_.fetch_add(1, std::memory_order_relaxed);
+    bool idle = false;
     {
       // Notifying under the lock: a caller cannot leave run() (destroying its cv) before this
       // releases the mutex.
@@ -90,8 +93,15 @@ void Writer::loop() {
         op->done = true;
         op->cv.notify_one();
       }
+      idle = queue_.empty();
     }
     batch.clear();
+    if (idle && checkpointer_->take_catch_up()) {
+      // See checkpointer.h: the last few frames, so the next transaction can restart the WAL.
+      int log_pages = 0;
+      int copied = 0;
+      db_->checkpoint_passive(&log_pages, &copied);
+    }
   }
 }
 

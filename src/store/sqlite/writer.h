@@ -15,6 +15,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection.h"
 #include "store/store.h"
 
@@ -22,7 +23,8 @@ namespace signoff::store::sqlite {
 
 class Writer {
  public:
-  explicit Writer(std::unique_ptr<Db> db);
+  // `path` is the database's file: the checkpoint thread opens its own connection to it.
+  Writer(std::unique_ptr<Db> db, const std::string& path);
   // Finishes every queued write, then stops the thread and closes the connection.
   ~Writer();
   Writer(const Writer&) = delete;
@@ -50,6 +52,7 @@ class Writer {
   // and what lets a test line several writes up behind one parked batch.
   size_t queued() const;
   uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
+  uint64_t checkpoints() const { return checkpointer_->checkpoints(); }
 
  private:
   // Lives on the caller's stack for the duration of run(), so a write allocates nothing here.
@@ -67,6 +70,7 @@ class Writer {
   void run_batch(const std::vector<Op*>& batch);
 
   std::unique_ptr<Db> db_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::vector<Op*> queue_;

@@ -215,7 +215,7 @@ TEST_F(PermissionsDeclaredTest, EventsActOnBusesAndRules) {
 
 TEST_F(PermissionsDeclaredTest, LambdaActsOnTheFunctionAndQualifier) {
   auto [status, body] = rest_call("POST", "/2015-03-31/functions/f/invocations");
-  EXPECT_EQ(status, 400);
+  EXPECT_EQ(status, 403);  // Lambda answers denials 403, unlike the JSON-protocol services
   EXPECT_NE(body.find("AccessDeniedException"), std::string::npos) << body;
   EXPECT_EQ(authorizer.last_action, "lambda:InvokeFunction");
   EXPECT_EQ(authorizer.last_resource, "arn:aws:lambda:us-east-1:123456789012:function:f");
@@ -238,7 +238,7 @@ TEST_F(PermissionsDeclaredTest, LogsSnsAndCloudFormation) {
       "Action=Publish&Version=2010-03-31&Message=hi&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%"
       "3A123456789012%3At");
   EXPECT_EQ(status, 403);
-  EXPECT_NE(body.find("<Code>AccessDenied</Code>"), std::string::npos) << body;
+  EXPECT_NE(body.find("<Code>AuthorizationError</Code>"), std::string::npos) << body;
   EXPECT_EQ(authorizer.last_resource, "arn:aws:sns:us-east-1:123456789012:t");
   query_call("sns",
              "Action=Unsubscribe&Version=2010-03-31&SubscriptionArn=arn%3Aaws%3Asns%3Aus-east-1%"

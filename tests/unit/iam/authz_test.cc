@@ -151,5 +151,45 @@ TEST_F(AuthzTest, ServicesActAsTheirRole) {
   EXPECT_EQ(untrusted.error().type, "AccessDenied");
 }
 
+TEST_F(AuthzTest, PrincipalsForRecordedCallerArns) {
+  ASSERT_TRUE(identity->create_user("carol", "/staff/").ok());
+  ASSERT_TRUE(identity
+                  ->create_role("ops", "/teams/", trust(R"({"Service":"ssm.amazonaws.com"})"), "",
+                                std::nullopt)
+                  .ok());
+  struct Case {
+    std::string arn;
+    bool ok;
+    Principal::Kind kind;
+    std::string resolved;
+  };
+  const std::string a = "arn:aws:iam::123456789012:";
+  const Case cases[] = {
+      {a + "root", true, Principal::Kind::Root, a + "root"},
+      {a + "user/staff/carol", true, Principal::Kind::User, a + "user/staff/carol"},
+      {a + "user/carol", false, Principal::Kind::User, ""},  // not the user's path
+      {a + "user/nobody", false, Principal::Kind::User, ""},
+      {"arn:aws:sts::123456789012:assumed-role/ops/alice", true, Principal::Kind::AssumedRole,
+       "arn:aws:sts::123456789012:assumed-role/ops/alice"},
+      {"arn:aws:sts::123456789012:assumed-role/gone/alice", false, Principal::Kind::Root, ""},
+      {"arn:aws:sts::123456789012:assumed-role/ops", false, Principal::Kind::Root, ""},
+      {"arn:aws:iam::999999999999:root", false, Principal::Kind::Root, ""},
+      {"", false, Principal::Kind::Root, ""},
+  };
+  for (const Case& c : cases) {
+    auto p = identity->principal_for_arn(c.arn);
+    ASSERT_EQ(p.ok(), c.ok) << c.arn;
+    if (c.ok) {
+      EXPECT_EQ(p->kind, c.kind) << c.arn;
+      EXPECT_EQ(p->arn, c.resolved) << c.arn;
+    } else {
+      EXPECT_EQ(p.error().type, "NoSuchEntity") << c.arn;
+    }
+  }
+  auto session = identity->principal_for_arn("arn:aws:sts::123456789012:assumed-role/ops/alice");
+  EXPECT_EQ(session->role_arn, a + "role/teams/ops");
+  EXPECT_EQ(session->session_name, "alice");
+}
+
 }  // namespace
 }  // namespace signoff::iam::testing
