@@ -22,6 +22,13 @@ void EventHub::add(Watch watch, std::shared_ptr<api::BodyStream> out) {
     s->out->close();
     return;
   }
+  // Each stream costs API calls every poll: a session keeps its newest few (tabs left open).
+  size_t same = 0;
+  for (auto it = streams_.rbegin(); it != streams_.rend(); ++it) {
+    if ((*it)->watch.session_id == s->watch.session_id && ++same >= kStreamsPerSession) {
+      (*it)->out->close();  // dropped from the list by the next poll
+    }
+  }
   streams_.push_back(std::move(s));
   cv_.notify_all();  // the first poll at once, so the page gets its first events quickly
 }

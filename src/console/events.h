@@ -35,6 +35,7 @@ struct Snapshot {
 
 class EventHub {
  public:
+  static constexpr size_t kStreamsPerSession = 8;
   using Poll = std::function<Snapshot(const Watch&)>;
   EventHub(const Clock& clock, Poll poll, int64_t poll_ms, int64_t ping_ms);
   ~EventHub();

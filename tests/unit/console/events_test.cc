@@ -101,6 +101,26 @@ TEST(EventHub, SendsChangesPingsAndSignOut) {
   hub.stop();
 }
 
+TEST(EventHub, ASessionKeepsItsNewestStreams) {
+  TestClock clock;
+  EventHub hub(
+      clock, [](const Watch&) { return Snapshot{}; }, 20, 1000);
+  std::vector<std::shared_ptr<Recorder>> tabs;
+  for (size_t i = 0; i < EventHub::kStreamsPerSession + 2; ++i) {
+    tabs.push_back(std::make_shared<Recorder>());
+    hub.add(Watch{"s1", "", "", ""}, tabs.back());
+  }
+  auto other = std::make_shared<Recorder>();
+  hub.add(Watch{"s2", "", "", ""}, other);
+  EXPECT_FALSE(tabs[0]->is_open());
+  EXPECT_FALSE(tabs[1]->is_open());
+  for (size_t i = 2; i < tabs.size(); ++i) {
+    EXPECT_TRUE(tabs[i]->is_open()) << i;
+  }
+  EXPECT_TRUE(other->is_open());
+  hub.stop();
+}
+
 TEST(EventHub, StopClosesOpenStreams) {
   TestClock clock;
   EventHub hub(
