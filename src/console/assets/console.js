@@ -218,7 +218,7 @@
     const links = linksIn(a.message);
     const decided = (a.decisions || []).map(function (d) {
       return h("li", {}, statusText(d.decision), " by ", d.approver, d.comment ? " — “" + d.comment + "”" : "",
-        d.time ? " (" + d.time + ")" : "");
+        d.time ? " (" + (isNaN(Date.parse(d.time)) ? d.time : new Date(d.time).toLocaleString()) + ")" : "");
     });
     const heading = detailed ? null : h("h2", {}, h("a", { href: "/console/approvals/" + item.executionId }, item.documentName + " · " + (a.stepName || "")));
     return h("article", { class: "card", "data-execution": item.executionId, "aria-label": "Approval " + item.executionId },
