@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "agents/service.h"
+#include "api/agents_api.h"
 #include "api/audit_api.h"
 #include "api/events_api.h"
 #include "api/http/server.h"
@@ -19,6 +21,7 @@
 #include "app/adapters/aws_sdk_integration.h"
 #include "app/adapters/bus_adapters.h"
 #include "app/adapters/role_authorization.h"
+#include "app/agents_adapters.h"
 #include "app/automation_adapters.h"
 #include "app/bootstrap.h"
 #include "app/console_wiring.h"
@@ -89,6 +92,8 @@ struct App::Impl {
   std::unique_ptr<bus::EventsService> events;
   AutomationAdapters automation_adapters;
   std::unique_ptr<automation::AutomationService> automation;
+  AgentsAdapters agents_adapters;
+  std::unique_ptr<agents::AgentsService> agents;
   std::unique_ptr<iam::IdentityService> identity;
   std::unique_ptr<api::IdentityAuth> auth;
   std::unique_ptr<api::BlockingPool> blocking;
@@ -232,6 +237,7 @@ void App::start() {
   as.on_behalf = m.on_behalf.get();
   as.insecure_open = m.options.insecure_open;
   m.automation_adapters = make_automation_adapters(as);
+  m.automation_adapters.approvals = make_approval_watcher(&m.agents);
   automation::AutomationOptions ao;
   ao.account = m.options.account;
   ao.region = m.options.region;
@@ -241,11 +247,24 @@ void App::start() {
                                                                  m.automation_adapters.ports(), ao);
   api::register_ssm_api(*m.router, *m.automation, *m.blocking,
                         [](const api::RequestContext& ctx) { return principal_of(ctx); });
-  m.deploy =
-      start_deploy(*m.store, m.clock,
-                   DeployTargets{m.engine.get(), m.identity.get(), m.functions.get(),
-                                 m.events.get(), m.automation.get(), m.notify.get(), m.logs.get()},
-                   *m.router, *m.blocking, m.options.account, m.options.region);
+  AgentsTargets at;
+  at.automation = m.automation.get();
+  at.identity = m.identity.get();
+  at.engine = m.engine.get();
+  at.router = &m.router;
+  at.master_key = load_or_create_master_key(m.options.data_dir);
+  m.agents_adapters = make_agents_adapters(at);
+  agents::AgentsOptions ago;
+  ago.account = m.options.account;
+  ago.region = m.options.region;
+  m.agents =
+      std::make_unique<agents::AgentsService>(*m.store, m.clock, m.agents_adapters.ports(), ago);
+  api::register_agents_api(*m.router, *m.agents, *m.blocking, m.auth.get());
+  m.deploy = start_deploy(
+      *m.store, m.clock,
+      DeployTargets{m.engine.get(), m.identity.get(), m.functions.get(), m.events.get(),
+                    m.automation.get(), m.notify.get(), m.logs.get(), m.agents.get()},
+      *m.router, *m.blocking, m.options.account, m.options.region);
   api::register_iam_api(*m.router, *m.identity);
   api::register_iam_login_api(*m.router, *m.identity);
   api::register_audit_api(*m.router, *m.automation);
@@ -285,6 +304,8 @@ void App::start() {
   // Started last: its first pass carries out jobs left from before a restart (timeouts that
   // fell due while the server was down), which may call back into the router.
   m.automation->start();
+  // Its evaluations signal through the router, so it starts once the server serves.
+  m.agents->start();
 }
 
 uint16_t App::port() const {
@@ -293,6 +314,10 @@ uint16_t App::port() const {
 
 void App::stop() {
   Impl& m = *impl_;
+  // First: its workers wait on the router and the blocking pool.
+  if (m.agents) {
+    m.agents->stop();
+  }
   if (m.server) {
     m.server->stop();
   }
@@ -330,6 +355,8 @@ void App::stop() {
   m.blocking.reset();
   m.deploy.service.reset();
   m.events.reset();
+  m.agents.reset();
+  m.agents_adapters = AgentsAdapters{};
   m.automation.reset();
   m.automation_adapters = AutomationAdapters{};
   m.engine.reset();

@@ -299,6 +299,7 @@ automation::Ports AutomationAdapters::ports() const {
   p.functions = functions.get();
   p.scripts = scripts.get();
   p.aws_api = aws_api.get();
+  p.approvals = approvals.get();
   return p;
 }
 

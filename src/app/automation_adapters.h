@@ -27,6 +27,7 @@ struct AutomationAdapters {
   std::unique_ptr<automation::FunctionInvoker> functions;
   std::unique_ptr<automation::ScriptRunner> scripts;
   std::unique_ptr<automation::AwsApiCaller> aws_api;
+  std::unique_ptr<automation::ApprovalWatcher> approvals;  // agent approvers (agents_adapters.h)
 
   automation::Ports ports() const;
 };

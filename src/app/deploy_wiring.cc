@@ -36,6 +36,9 @@ void add_providers(deploy::Service& s, const DeployTargets& t) {
   if (t.logs) {
     s.add_provider("AWS::Logs::LogGroup", deploy::log_group_provider(*t.logs));
   }
+  if (t.agents) {
+    s.add_provider("Signoff::Agents::Agent", deploy::agent_provider(*t.agents));
+  }
 }
 
 }  // namespace

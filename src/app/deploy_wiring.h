@@ -29,6 +29,9 @@ class NotifyService;
 namespace signoff::logs {
 class LogsService;
 }
+namespace signoff::agents {
+class AgentsService;
+}
 
 namespace signoff::app {
 
@@ -46,6 +49,7 @@ struct DeployTargets {
   automation::AutomationService* automation = nullptr;
   notify::NotifyService* notify = nullptr;
   logs::LogsService* logs = nullptr;
+  agents::AgentsService* agents = nullptr;
 };
 
 // Creates the service with every available provider, registers the API and resumes (or rolls

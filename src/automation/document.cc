@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <regex>
 
 #include "automation/yaml.h"
+#include "regex/regex.h"
 
 namespace signoff::automation {
 
@@ -167,9 +167,7 @@ Result<ParameterDef> parse_parameter(const json::Member& m) {
       return invalid("allowedPattern of parameter " + p.name + " must be a string.");
     }
     p.allowed_pattern = std::string(a->as_string());
-    try {
-      std::regex re(p.allowed_pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
+    if (!regex::compile(p.allowed_pattern, "").ok()) {
       return invalid("allowedPattern of parameter " + p.name + " is not a valid regex.");
     }
   }

@@ -195,10 +195,16 @@ Result<std::string> AutomationService::Impl::start_execution(const StartRequest&
     wire_params.set(k, json::Value::array(std::move(items)));
   }
   bool separation = opts.forbid_self_approval;
+  // The document's signoff:* tags as they were at start (agent approvers read their
+  // per-approval rules from them), so retagging never changes a running automation.
+  json::Value signoff_tags = json::Value::object();
   if (const json::Value* tags = ddoc.find("Tags")) {
     for (const json::Value& t : tags->as_array()) {
       if (text_of(t, "Key") == kSeparationOfDutiesTag && lower(text_of(t, "Value")) == "true") {
         separation = true;
+      }
+      if (text_of(t, "Key").rfind("signoff:", 0) == 0) {
+        signoff_tags.set(text_of(t, "Key"), json::Value(text_of(t, "Value")));
       }
     }
   }
@@ -227,6 +233,7 @@ Result<std::string> AutomationService::Impl::start_execution(const StartRequest&
       {"CurrentStepKey", json::Value("")},
       {"StepCount", json::Value(0)},
       {"SeparationOfDuties", json::Value(separation)},
+      {"SignoffTags", signoff_tags},
       {"Tags", json::Value::array(std::move(tags))},
   });
   if (!r.parent_execution_id.empty()) {

@@ -93,6 +93,7 @@ struct AutomationService::Impl {
   void run_jobs_once();
   void handle_job(const store::JobRecord& job);
   void handle_step_job(const store::JobRecord& job, const json::Value& payload);
+  void tell_agents(const store::JobRecord& job, const json::Value& payload);
   void run_action(const store::JobRecord& job, const json::Value& payload);
   void poll_child(const store::JobRecord& job, const json::Value& payload);
   void retry_later(const store::JobRecord& job, const std::string& why);

@@ -110,6 +110,9 @@ void AutomationService::Impl::handle_job(const store::JobRecord& job) {
     }
     return;
   }
+  if (type == "agents") {
+    return tell_agents(job, p);
+  }
   if (type == "run") {
     return run_action(job, p);
   }
@@ -117,6 +120,50 @@ void AutomationService::Impl::handle_job(const store::JobRecord& job) {
     return poll_child(job, p);
   }
   handle_step_job(job, p);
+}
+
+// Agent approvers hear of a waiting approval once its step committed; they answer later through
+// send_signal like anyone else.
+void AutomationService::Impl::tell_agents(const store::JobRecord& job, const json::Value& p) {
+  auto tx = load(job.owner);
+  std::string key = text_of(p, "step");
+  Tx::Step* step = tx ? tx->step(key) : nullptr;
+  if (!ports.approvals || !step || text_of(tx->exec, "CurrentStepKey") != key ||
+      text_of(step->doc, "StepStatus") != "Waiting") {
+    store.delete_job(job.id);
+    return;
+  }
+  const json::Value* approval = step->doc.find("Approval");
+  const json::Value* resolved = step->doc.find("ResolvedInputs");
+  WaitingApproval w;
+  w.execution_id = job.owner;
+  w.step_execution_id = text_of(step->doc, "StepExecutionId");
+  w.step_name = text_of(step->doc, "StepName");
+  w.document_name = text_of(tx->exec, "DocumentName");
+  w.executed_by = text_of(tx->exec, "ExecutedBy");
+  w.message = resolved ? text_of(*resolved, "Message") : "";
+  w.min_required = approval ? int_of(*approval, "MinRequiredApprovals", 1) : 1;
+  if (const json::Value* list = approval ? approval->find("Approvers") : nullptr) {
+    for (const json::Value& a : list->as_array()) {
+      w.approvers.emplace_back(a.as_string());
+    }
+  }
+  if (const json::Value* typed = tx->exec.find("Typed")) {
+    w.parameters = *typed;
+  }
+  if (const json::Value* tags = tx->exec.find("SignoffTags"); tags && tags->is_object()) {
+    for (const json::Member& m : tags->as_object()) {
+      if (m.value.is_string()) {
+        w.signoff_tags.emplace_back(m.key, std::string(m.value.as_string()));
+      }
+    }
+  }
+  auto res = ports.approvals->approval_waiting(w);
+  if (res.ok()) {
+    store.delete_job(job.id);
+  } else {
+    retry_later(job, port_error(res.error()));
+  }
 }
 
 // Timers: an approval or pause that timed out, a sleep that ended.

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <regex>
+
+#include "regex/regex.h"
 
 namespace signoff::automation {
 
@@ -28,11 +29,8 @@ std::string join_allowed(const std::vector<json::Value>& values) {
 }
 
 bool matches_pattern(const std::string& pattern, const std::string& value) {
-  try {
-    return std::regex_search(value, std::regex(pattern, std::regex::ECMAScript));
-  } catch (const std::exception&) {
-    return false;
-  }
+  Result<bool> found = regex::contains_match(pattern, value);
+  return found.ok() && *found;
 }
 
 size_t code_points(const std::string& s) {

@@ -4,9 +4,11 @@
 // block; it must not call back into the automation service synchronously.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/json.h"
@@ -110,6 +112,28 @@ class AwsApiCaller {
                                    const std::string& api, const json::Value& request) = 0;
 };
 
+// Agent approvers (the agents service, wired in app/): told of each aws:approve that starts
+// waiting, from a job after that transition committed (at least once, so the receiver must
+// tolerate a repeat). Agents decide later through send_signal, as any approver does.
+struct WaitingApproval {
+  std::string execution_id;
+  std::string step_execution_id;
+  std::string step_name;
+  std::string document_name;
+  std::string executed_by;
+  std::string message;
+  std::vector<std::string> approvers;
+  int64_t min_required = 1;
+  json::Value parameters;  // typed, as the document declares them
+  // The document's signoff:* tags when the automation started.
+  std::vector<std::pair<std::string, std::string>> signoff_tags;
+};
+class ApprovalWatcher {
+ public:
+  virtual ~ApprovalWatcher() = default;
+  virtual Result<Unit> approval_waiting(const WaitingApproval& approval) = 0;
+};
+
 struct Ports {
   EventPublisher* events = nullptr;
   TopicPublisher* topics = nullptr;
@@ -118,6 +142,7 @@ struct Ports {
   FunctionInvoker* functions = nullptr;
   ScriptRunner* scripts = nullptr;
   AwsApiCaller* aws_api = nullptr;
+  ApprovalWatcher* approvals = nullptr;
 };
 
 }  // namespace signoff::automation

@@ -482,6 +482,10 @@ void AutomationService::Impl::start_step(Tx& tx, const Document& doc, int index)
     tx.step_doc(key).set(
         "Outputs", json::Value::object({{"ApprovalStatus", json::Value::array({"Waiting"})}}));
     wait_for_signal(timeout);
+    if (ports.approvals) {
+      put_job(tx, key + ":agents", 0,
+              json::Value::object({{"type", json::Value("agents")}, {"step", json::Value(key)}}));
+    }
     if (!in->notification_arn.empty()) {
       std::string link = opts.public_url + "/console/approvals/" + tx.exec_key;
       std::string message =

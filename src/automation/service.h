@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "automation/approval.h"
 #include "automation/parameters.h"
 #include "automation/ports.h"
 #include "common/clock.h"
@@ -96,6 +97,16 @@ struct Signal {
   std::map<std::string, std::vector<std::string>> payload;
 };
 
+// The approval an execution is waiting on (agent approvers read it just before deciding).
+struct ApprovalState {
+  bool waiting = false;  // the current step is an aws:approve in Waiting
+  std::string step_execution_id;
+  std::string step_name;
+  int64_t min_required = 1;
+  std::vector<std::string> approvers;
+  std::vector<Decision> decisions;  // counted ones, in order
+};
+
 class AutomationService {
  public:
   AutomationService(store::Store& store, const Clock& clock, Ports ports,
@@ -137,6 +148,7 @@ class AutomationService {
   // The decision is committed (with its audit record) before this returns.
   Result<Unit> send_signal(const Signal& s, const Principal& caller);
   Result<Unit> stop_execution(const std::string& id, const std::string& type);
+  Result<ApprovalState> approval_state(const std::string& execution_id);
 
   // The audit log (Signoff's own API, see api/audit_api.cc): one page of records in append
   // order, each with its stored text's hash, and the whole chain checked as

@@ -234,6 +234,32 @@ Result<Unit> AutomationService::send_signal(const Signal& s, const Principal& ca
   return Unit{};
 }
 
+Result<ApprovalState> AutomationService::approval_state(const std::string& execution_id) {
+  auto tx = impl_->load(execution_id);
+  if (!tx) {
+    return make_error("AutomationExecutionNotFoundException",
+                      "Automation Execution " + execution_id + " not found.");
+  }
+  ApprovalState out;
+  std::string key = text_of(tx->exec, "CurrentStepKey");
+  Tx::Step* step = key.empty() ? nullptr : tx->step(key);
+  const json::Value* approval = step ? step->doc.find("Approval") : nullptr;
+  if (!step || !approval || terminal_status(text_of(tx->exec, "AutomationExecutionStatus"))) {
+    return out;
+  }
+  out.waiting = text_of(step->doc, "StepStatus") == "Waiting";
+  out.step_execution_id = text_of(step->doc, "StepExecutionId");
+  out.step_name = text_of(step->doc, "StepName");
+  out.min_required = int_of(*approval, "MinRequiredApprovals", 1);
+  if (const json::Value* list = approval->find("Approvers")) {
+    for (const json::Value& a : list->as_array()) {
+      out.approvers.emplace_back(a.as_string());
+    }
+  }
+  out.decisions = decisions_of(*approval);
+  return out;
+}
+
 Result<Unit> AutomationService::stop_execution(const std::string& id, const std::string& type) {
   Impl& m = *impl_;
   auto lock = m.lock_for(id);

@@ -468,6 +468,17 @@ Error task_gone() {
 
 }  // namespace
 
+std::optional<std::string> Engine::execution_of_task_token(const std::string& token) const {
+  if (token.empty() || token.size() > 1024 || !impl_->tokens) {
+    return std::nullopt;
+  }
+  auto target = impl_->tokens->open(token);
+  if (!target) {
+    return std::nullopt;
+  }
+  return target->execution_arn;
+}
+
 // Finds the live execution and task a token names, or the AWS error for a token that names
 // nothing (any more).
 static Result<LivePtr> resolve_token(Engine::Impl& impl, const std::string& token,

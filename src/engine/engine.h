@@ -143,6 +143,8 @@ class Engine {
   Result<Unit> send_task_failure(const std::string& token, const std::string& error,
                                  const std::string& cause);
   Result<Unit> send_task_heartbeat(const std::string& token);
+  // The execution a task token was minted for (its MAC checked), or nullopt.
+  std::optional<std::string> execution_of_task_token(const std::string& token) const;
 
   // Activities.
   Result<store::ActivityRecord> create_activity(const std::string& region, const std::string& name,

@@ -898,12 +898,12 @@ Matcher integer_matcher(const IntFormat& f) {
 
 std::optional<double> parse_iso8601(const std::string& s) {
   // ^\d{4}(-[01]\d)*(-[0-3]\d)*(T[0-2]\d:[0-5]\d:[0-5]\d)*(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$
-  static const std::shared_ptr<Regex> re = compile_regex(
+  static const std::shared_ptr<const regex::Regex> re = compile_regex(
       "^(\\d{4})(-[01]\\d)?(-[0-3]\\d)?(T[0-2]\\d:[0-5]\\d:[0-5]\\d)?(\\.\\d+)?([+-][0-2]\\d:?[0-5]"
       "\\d|Z)?$",
       "");
   RegexMatch m;
-  if (!re->search(s, 0, m) || m.start != 0 || m.end != s.size())
+  if (!regex_search(*re, s, 0, m) || m.start != 0 || m.end != s.size())
     return std::nullopt;
   auto grp = [&](size_t i) -> std::string {
     if (i >= m.groups.size() || !m.groups[i])
@@ -1131,7 +1131,7 @@ std::optional<double> to_millis(const std::string& timestamp,
   full += "$";
   auto re = compile_regex(full, "i");
   RegexMatch rm;
-  if (!re->search(timestamp, 0, rm))
+  if (!regex_search(*re, timestamp, 0, rm))
     return std::nullopt;
   std::map<char, double> comps;
   std::map<char, bool> present;

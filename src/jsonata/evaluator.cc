@@ -5,6 +5,7 @@
 #include "jsonata/evaluator.h"
 
 #include <cmath>
+#include <iterator>
 
 #include "jsonata/stack.h"
 
@@ -52,7 +53,7 @@ Val lookup(const Val& input, std::string_view key) {
   return Val();
 }
 
-void flatten_into(const Val& v, std::vector<Val>& out) {
+void flatten_into(const Val& v, ValVec& out) {
   if (v.is_array()) {
     check_stack();
     for (size_t i = 0; i < v.size(); ++i)
@@ -62,7 +63,7 @@ void flatten_into(const Val& v, std::vector<Val>& out) {
   }
 }
 
-void descendants(const Val& v, std::vector<Val>& out) {
+void descendants(const Val& v, ValVec& out) {
   check_stack();
   if (!v.is_array())
     out.push_back(v);
@@ -81,14 +82,14 @@ bool is_integer(double d) {
 Val deep_clone(const Val& v) {
   check_stack();
   if (v.is_array()) {
-    std::vector<Val> items;
+    ValVec items;
     items.reserve(v.size());
     for (size_t i = 0; i < v.size(); ++i)
       items.push_back(deep_clone(v.at(i)));
     return Val::array(std::move(items));
   }
   if (v.is_object()) {
-    auto data = std::make_shared<ObjectData>();
+    auto data = std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>());
     v.for_each_member(
         [&](std::string_view k, const Val& m) { data->set(std::string(k), deep_clone(m)); });
     return Val::object(std::move(data));
@@ -179,6 +180,12 @@ Val Evaluator::eval_inner(const Node* expr, const Val& input, const Env& env) {
   // out-of-line functions so that this frame, which every nesting level pays for, stays small.
   switch (expr->type) {
     case NT::Path:
+      // A lone field name or variable on one context (`Price` in a predicate): what eval_path
+      // would compute, without its sequence bookkeeping.
+      if (expr->items.size() == 1 && expr->items[0]->simple_step && !input.is_array() &&
+          !expr->keep_singleton_array && !expr->has_group) {
+        return step_result(simple_step(expr->items[0], input, env), true);
+      }
       return eval_path(expr, input, env);
     case NT::Binary:
       return eval_binary(expr, input, env);
@@ -237,7 +244,7 @@ Val Evaluator::eval_inner(const Node* expr, const Val& input, const Env& env) {
 }
 
 Val Evaluator::eval_block(const Node* expr, const Val& input, const Env& env) {
-  Env frame = std::make_shared<Frame>(env);
+  Env frame = std::allocate_shared<Frame>(PoolAlloc<Frame>(), env);
   Val result;
   for (const Node* e : expr->items)
     result = eval(e, input, frame);
@@ -306,7 +313,7 @@ Val Evaluator::eval_other(const Node* expr, const Val& input, const Env& env) {
       auto& out = results.items();
       auto add = [&](const Val& v) {
         if (v.is_array()) {
-          std::vector<Val> flat;
+          ValVec flat;
           flatten_into(v, flat);
           for (auto& f : flat)
             out.push_back(std::move(f));
@@ -325,7 +332,7 @@ Val Evaluator::eval_other(const Node* expr, const Val& input, const Env& env) {
     case NT::Descendant: {
       if (input.is_undefined())
         return Val();
-      std::vector<Val> out;
+      ValVec out;
       descendants(input, out);
       if (out.size() == 1)
         return out[0];
@@ -336,14 +343,14 @@ Val Evaluator::eval_other(const Node* expr, const Val& input, const Env& env) {
       return v ? *v : Val();
     }
     case NT::Regex: {
-      auto fn = std::make_shared<Function>();
+      auto fn = std::allocate_shared<Function>(PoolAlloc<Function>());
       fn->kind = FnKind::Regex;
       fn->regex = expr->regex;
       fn->regex_source = expr->regex_source;
       return Val::function(std::move(fn));
     }
     case NT::Lambda: {
-      auto fn = std::make_shared<Function>();
+      auto fn = std::allocate_shared<Function>(PoolAlloc<Function>());
       fn->kind = FnKind::Lambda;
       fn->program = program_;
       fn->node = expr;
@@ -355,7 +362,7 @@ Val Evaluator::eval_other(const Node* expr, const Val& input, const Env& env) {
       return Val::function(std::move(fn));
     }
     case NT::Transform: {
-      auto fn = std::make_shared<Function>();
+      auto fn = std::allocate_shared<Function>(PoolAlloc<Function>());
       fn->kind = FnKind::Transform;
       fn->program = program_;
       fn->node = expr;
@@ -369,35 +376,50 @@ Val Evaluator::eval_other(const Node* expr, const Val& input, const Env& env) {
 }
 
 Val Evaluator::eval_path(const Node* expr, const Val& input, const Env& env) {
+  // A non-array input_seq stands for the sequence holding just that value: most steps run on a
+  // single context, and wrapping it would cost a sequence per step.
   Val input_seq;
-  if (input.is_array() && expr->items[0]->type != NT::Variable) {
-    input_seq = input;
-  } else {
+  if (input.is_array() && expr->items[0]->type == NT::Variable) {
     input_seq = Val::sequence({input});
+  } else {
+    input_seq = input;
   }
+  auto as_sequence = [](const Val& v) {
+    return v.is_array() ? v : Val::sequence({v});
+  };
   Val result_seq;
   bool tuple_stream = false;
   Val tuples;
   bool have_tuples = false;
+  bool from_step = false;  // result_seq is eval_step's (so a non-array one is a 1-item sequence)
   size_t n = expr->items.size();
   for (size_t i = 0; i < n; ++i) {
     const Node* step = expr->items[i];
     if (step->tuple)
       tuple_stream = true;
-    if (i == 0 && step->cons_array) {
-      result_seq = eval(step, input_seq, env);
+    from_step = false;
+    if (step->simple_step && !tuple_stream && !input_seq.is_array()) {
+      result_seq = step_result(simple_step(step, input_seq, env), i == n - 1);
+      from_step = true;
+    } else if (i == 0 && step->cons_array) {
+      result_seq = eval(step, as_sequence(input_seq), env);
     } else if (tuple_stream) {
-      tuples = eval_tuple_step(step, input_seq, tuples, have_tuples, env);
+      tuples = eval_tuple_step(step, have_tuples ? input_seq : as_sequence(input_seq), tuples,
+                               have_tuples, env);
       have_tuples = true;
     } else {
       result_seq = eval_step(step, input_seq, env, i == n - 1);
+      from_step = true;
     }
     if (!tuple_stream &&
         (result_seq.is_undefined() || (result_seq.is_array() && result_seq.size() == 0))) {
       break;
     }
-    if (!step->has_focus)
-      input_seq = result_seq;
+    if (!step->has_focus) {
+      // Only a step's non-array result stands for a sequence; any other non-array value has no
+      // items to step over (jsonata-js loops over input.length).
+      input_seq = from_step || result_seq.is_array() ? result_seq : Val::sequence();
+    }
   }
   if (tuple_stream) {
     if (expr->tuple) {
@@ -410,6 +432,8 @@ Val Evaluator::eval_path(const Node* expr, const Val& input, const Env& env) {
     }
   }
   if (expr->keep_singleton_array) {
+    if (from_step && !result_seq.is_array() && !result_seq.is_undefined())
+      result_seq = Val::sequence({result_seq});
     if (result_seq.is_array() && result_seq.has_flag(kCons) && !result_seq.has_flag(kSequence)) {
       result_seq = Val::sequence({result_seq});
     }
@@ -425,7 +449,7 @@ Val Evaluator::eval_path(const Node* expr, const Val& input, const Env& env) {
 }
 
 Env Evaluator::frame_from_tuple(const Env& env, const Val& tuple) {
-  Env frame = std::make_shared<Frame>(env);
+  Env frame = std::allocate_shared<Frame>(PoolAlloc<Frame>(), env);
   tuple.for_each_member([&](std::string_view k, const Val& v) { frame->bind(k, v); });
   return frame;
 }
@@ -437,23 +461,42 @@ Val Evaluator::eval_step(const Node* expr, const Val& input, const Env& env, boo
       result = eval_stages(expr->stages, result, env);
     return result;
   }
-  std::vector<Val> result;
+  if (!input.is_array()) {
+    // One context (see eval_path): its result is the step's sequence without building one.
+    Val res = eval(expr, input, env);
+    for (const Stage& st : expr->stages) {
+      if (!st.is_index)
+        res = eval_filter(st.expr, res, env);
+    }
+    return step_result(std::move(res), last);
+  }
+  ValVec result;
   size_t n = input.size();
   result.reserve(n);
+  size_t total = 0;
+  bool flatten = false;
   for (size_t i = 0; i < n; ++i) {
     Val res = eval(expr, input.at(i), env);
     for (const Stage& st : expr->stages) {
       if (!st.is_index)
         res = eval_filter(st.expr, res, env);
     }
-    if (!res.is_undefined())
-      result.push_back(std::move(res));
+    if (res.is_undefined())
+      continue;
+    if (res.is_array() && !res.has_flag(kCons)) {
+      flatten = true;
+      total += res.size();
+    } else {
+      ++total;
+    }
+    result.push_back(std::move(res));
   }
-  if (last && result.size() == 1 && result[0].is_array() && !result[0].is_sequence()) {
-    return result[0];
-  }
-  Val out = Val::sequence();
-  auto& items = out.items();
+  if (result.size() == 1)
+    return step_result(std::move(result[0]), last);
+  if (!flatten)
+    return Val::sequence(std::move(result));
+  ValVec items;
+  items.reserve(total);
   for (auto& res : result) {
     if (!res.is_array() || res.has_flag(kCons)) {
       items.push_back(std::move(res));
@@ -463,7 +506,44 @@ Val Evaluator::eval_step(const Node* expr, const Val& input, const Env& env, boo
         items.push_back(res.at(k));
     }
   }
-  return out;
+  return Val::sequence(std::move(items));
+}
+
+// A simple step (see Node::simple_step) on one context: what eval(step, input, env) returns.
+Val Evaluator::simple_step(const Node* step, const Val& input, const Env& env) {
+  ++steps_;
+  if (steps_ > limits_.max_steps || (limits_.timeout_ms > 0 && (steps_ & 1023) == 0)) {
+    charge(0);
+  }
+  Val v;
+  if (step->type == NT::Name) {
+    v = input.get(step->str);
+  } else if (const Val* bound = env->lookup(step->str)) {
+    v = *bound;
+  }
+  if (v.is_sequence() && !v.has_flag(kTupleStream)) {
+    size_t n = v.size();
+    if (n == 0)
+      return Val();
+    if (n == 1 && !v.has_flag(kKeepSingleton))
+      return v.at(0);
+  }
+  return v;
+}
+
+// The sequence a step yields when only one of its contexts had a result. A non-array result is
+// returned bare (it stands for the one-item sequence, see eval_path); an array's items are the
+// sequence, which is the same container with the sequence flag (flags belong to the handle).
+Val Evaluator::step_result(Val res, bool last) {
+  if (!res.is_array())
+    return res;
+  if (last && !res.is_sequence())
+    return res;
+  if (res.has_flag(kCons))
+    return Val::sequence({std::move(res)});
+  res.clear_flag(0xff);
+  res.set_flag(kSequence);
+  return res;
 }
 
 Val Evaluator::eval_stages(const std::vector<Stage>& stages, Val input, const Env& env) {
@@ -644,7 +724,51 @@ bool compare(Op op, const T& a, const T& b) {
 
 }  // namespace
 
+// a & b & c ... parses as ((a & b) & c) & ...: the chain is built into one string instead of one
+// per operator. Operands are evaluated and converted in the order the nested evaluation would
+// (both operands of the innermost &, then each right operand outwards), and a conversion error
+// reports the position of the & that converts it.
+Val Evaluator::eval_concat(const Node* expr, const Val& input, const Env& env) {
+  const Node* chain[16];
+  size_t depth = 0;
+  const Node* inner = expr;
+  chain[depth++] = expr;
+  while (depth < std::size(chain) && inner->lhs->type == NT::Binary &&
+         inner->lhs->op == Op::Concat && inner->lhs->predicate.empty() && !inner->lhs->has_group &&
+         !inner->lhs->keep_array) {
+    inner = inner->lhs;
+    chain[depth++] = inner;
+  }
+  std::string s;
+  auto add = [&](const Val& v, const Node* at) {
+    if (v.is_undefined())
+      return;
+    if (v.is_string()) {
+      s += v.as_string();
+      return;
+    }
+    try {
+      s += to_string_fn(v);
+    } catch (JError& e) {
+      e.position = at->position;
+      e.token = at->str;
+      throw;
+    }
+  };
+  Val first = eval(inner->lhs, input, env);
+  Val second = eval(inner->rhs, input, env);
+  add(first, inner);
+  add(second, inner);
+  for (size_t i = depth - 1; i-- > 0;) {
+    Val rhs = eval(chain[i]->rhs, input, env);
+    add(rhs, chain[i]);
+  }
+  return Val::string(s);
+}
+
 Val Evaluator::eval_binary(const Node* expr, const Val& input, const Env& env) {
+  if (expr->op == Op::Concat)
+    return eval_concat(expr, input, env);
   Val lhs = eval(expr->lhs, input, env);
   Op op = expr->op;
   if (op == Op::And || op == Op::Or) {
@@ -754,23 +878,12 @@ Val Evaluator::eval_binary(const Node* expr, const Val& input, const Env& env) {
 Val Evaluator::eval_group(const Node* /*expr*/, const std::vector<std::pair<Node*, Node*>>& pairs,
                           int64_t position, const Val& input_in, const Env& env) {
   bool reduce = input_in.is_array() && input_in.has_flag(kTupleStream);
-  Val input = input_in;
-  if (!input.is_array())
-    input = Val::sequence({input});
-  std::vector<Val> items;
-  size_t n = input.size();
-  if (n == 0) {
-    items.push_back(Val());
-  } else {
-    items.reserve(n);
-    for (size_t i = 0; i < n; ++i)
-      items.push_back(input.at(i));
-  }
-  if (items.size() == 1 && !reduce) {
+  size_t n = input_in.is_array() ? input_in.size() : 1;
+  if (n <= 1 && !reduce) {
     // One item (an object constructor on a single context, the common case): every key names its
     // own group, so the group index and the grouping pass are not needed.
-    const Val& item = items[0];
-    auto data = std::make_shared<ObjectData>();
+    Val item = !input_in.is_array() ? input_in : (n == 1 ? input_in.at(0) : Val());
+    auto data = std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>());
     std::vector<std::pair<std::string, size_t>> seen;
     seen.reserve(pairs.size());
     for (size_t p = 0; p < pairs.size(); ++p) {
@@ -791,12 +904,23 @@ Val Evaluator::eval_group(const Node* /*expr*/, const std::vector<std::pair<Node
       }
       seen.emplace_back(std::string(key.as_string()), p);
     }
+    data->members.reserve(seen.size());
     for (auto& [k, p] : seen) {
       Val v = eval(pairs[p].second, item, env);
       if (!v.is_undefined())
-        data->set(std::move(k), std::move(v));
+        data->add_new(std::move(k), std::move(v));  // keys in `seen` are distinct
     }
     return Val::object(std::move(data));
+  }
+  ValVec items;
+  if (n == 0) {
+    items.push_back(Val());
+  } else if (!input_in.is_array()) {
+    items.push_back(input_in);
+  } else {
+    items.reserve(n);
+    for (size_t i = 0; i < n; ++i)
+      items.push_back(input_in.at(i));
   }
   struct Group {
     std::string key;
@@ -804,7 +928,7 @@ Val Evaluator::eval_group(const Node* /*expr*/, const std::vector<std::pair<Node
     size_t expr_index;
     // Items after the first, appended once at the end: appending one by one copied the group's
     // sequence for every item (quadratic in the group's size).
-    std::vector<Val> more;
+    ValVec more;
   };
   std::vector<Group> groups;
   std::unordered_map<std::string, size_t> index;
@@ -838,7 +962,7 @@ Val Evaluator::eval_group(const Node* /*expr*/, const std::vector<std::pair<Node
   for (Group& g : groups) {
     if (g.more.empty())
       continue;
-    std::vector<Val> all;
+    ValVec all;
     auto add = [&](const Val& v) {
       if (v.is_array()) {
         for (size_t i = 0; i < v.size(); ++i)
@@ -853,7 +977,7 @@ Val Evaluator::eval_group(const Node* /*expr*/, const std::vector<std::pair<Node
     g.data = Val::array(std::move(all));
     g.more.clear();
   }
-  auto data = std::make_shared<ObjectData>();
+  auto data = std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>());
   for (Group& g : groups) {
     Val context = g.data;
     Env e = env;
@@ -890,7 +1014,7 @@ Val Evaluator::eval_sort(const Node* expr, const Val& input, const Env& env) {
   if (!input.is_array() || input.size() <= 1)
     return input;
   bool tuple_sort = input.has_flag(kTupleStream);
-  std::vector<Val> items;
+  ValVec items;
   items.reserve(input.size());
   for (size_t i = 0; i < input.size(); ++i)
     items.push_back(input.at(i));
@@ -959,7 +1083,7 @@ Val Evaluator::eval_function(const Node* expr, const Val& input, const Env& env,
     e.token = expr->procedure->items[0]->str;
     throw e;
   }
-  std::vector<Val> args;
+  ValVec args;
   args.reserve(expr->items.size() + 1);
   if (context != nullptr)
     args.push_back(*context);
@@ -1004,8 +1128,8 @@ Val Evaluator::eval_partial(const Node* expr, const Val& input, const Env& env) 
     throw e;
   }
   if (f->kind == FnKind::Lambda) {
-    auto out = std::make_shared<Function>(*f);
-    out->env = std::make_shared<Frame>(f->env);
+    auto out = std::allocate_shared<Function>(PoolAlloc<Function>(), *f);
+    out->env = std::allocate_shared<Frame>(PoolAlloc<Frame>(), f->env);
     out->params.clear();
     out->sig = nullptr;
     out->thunk = false;
@@ -1018,7 +1142,7 @@ Val Evaluator::eval_partial(const Node* expr, const Val& input, const Env& env) 
     }
     return Val::function(std::move(out));
   }
-  auto out = std::make_shared<Function>();
+  auto out = std::allocate_shared<Function>(PoolAlloc<Function>());
   out->kind = FnKind::Partial;
   out->target = proc.fn_ptr();
   out->bound = std::move(args);
@@ -1040,7 +1164,7 @@ Val Evaluator::eval_apply_expr(const Node* expr, const Val& input, const Env& en
     throw e;
   }
   if (lhs.is_function()) {
-    auto chain = std::make_shared<Function>();
+    auto chain = std::allocate_shared<Function>(PoolAlloc<Function>());
     chain->kind = FnKind::Chain;
     chain->first = lhs.fn_ptr();
     chain->second = func.fn_ptr();
@@ -1049,13 +1173,13 @@ Val Evaluator::eval_apply_expr(const Node* expr, const Val& input, const Env& en
   return apply(func, {lhs}, input, env);
 }
 
-Val Evaluator::apply(const Val& proc, std::vector<Val> args, const Val& input, const Env& env) {
+Val Evaluator::apply(const Val& proc, ValVec args, const Val& input, const Env& env) {
   Val result = apply_inner(proc, args, input, env);
   while (result.is_function() && result.fn()->kind == FnKind::Lambda && result.fn()->thunk) {
     std::shared_ptr<Function> thunk = result.fn_ptr();
     const Node* call = thunk->node->body;
     Val next = eval(call->procedure, thunk->input, thunk->env);
-    std::vector<Val> next_args;
+    ValVec next_args;
     next_args.reserve(call->items.size());
     for (const Node* a : call->items)
       next_args.push_back(eval(a, thunk->input, thunk->env));
@@ -1074,24 +1198,25 @@ Val Evaluator::apply(const Val& proc, std::vector<Val> args, const Val& input, c
   return result;
 }
 
-Val Evaluator::apply_inner(const Val& proc, std::vector<Val>& args, const Val& input,
-                           const Env& env) {
+Val Evaluator::apply_inner(const Val& proc, ValVec& args, const Val& input, const Env& env) {
   Function* f = proc.fn();
   if (f == nullptr) {
     throw JError("T1006");
   }
-  std::vector<Val> validated;
-  const std::vector<Val>* use = &args;
-  if (f->sig) {
+  ValVec validated;
+  const ValVec* use = &args;
+  if (f->sig && !f->sig->conforms(args)) {
     validated = f->sig->validate(args, input);
     use = &validated;
   }
-  std::vector<Val>& a = const_cast<std::vector<Val>&>(*use);
+  ValVec& a = const_cast<ValVec&>(*use);
   switch (f->kind) {
     case FnKind::Lambda: {
-      Env frame = std::make_shared<Frame>(f->env);
+      Env frame = std::allocate_shared<Frame>(PoolAlloc<Frame>(), f->env);
+      // The arguments are this call's own (apply takes them by value): moved, not copied.
+      frame->vars.reserve(f->params.size());
       for (size_t i = 0; i < f->params.size(); ++i) {
-        frame->bind(f->params[i], i < a.size() ? a[i] : Val());
+        frame->bind(f->params[i], i < a.size() ? std::move(a[i]) : Val());
       }
       if (f->node->thunk) {
         // A thunk's body is the tail call itself; evaluating it is done by the trampoline.
@@ -1117,7 +1242,7 @@ Val Evaluator::apply_inner(const Val& proc, std::vector<Val>& args, const Val& i
     case FnKind::Host:
       return apply_host(*f->host_fn, a);
     case FnKind::Partial: {
-      std::vector<Val> full;
+      ValVec full;
       size_t k = 0;
       for (const auto& b : f->bound) {
         if (b.has_value()) {
@@ -1143,7 +1268,7 @@ Val Evaluator::apply_inner(const Val& proc, std::vector<Val>& args, const Val& i
 }
 
 // Calling a regex directly yields a match object, like the reference's closure.
-Val Evaluator::apply_regex(const Function& fn, const std::vector<Val>& a) {
+Val Evaluator::apply_regex(const Function& fn, const ValVec& a) {
   const Function* f = &fn;
   bool is_next = f->kind == FnKind::Matcher;
   Val str = is_next ? *f->bound[0] : (a.empty() ? Val() : a[0]);
@@ -1154,7 +1279,7 @@ Val Evaluator::apply_regex(const Function& fn, const std::vector<Val>& a) {
   if (is_next && from >= s.size())
     return Val();
   RegexMatch m;
-  if (!f->regex->search(s, from, m))
+  if (!regex_search(*f->regex, s, from, m))
     return Val();
   if (is_next && m.start == m.end) {
     JError e("D1004", Val::string(f->regex_source));
@@ -1165,12 +1290,12 @@ Val Evaluator::apply_regex(const Function& fn, const std::vector<Val>& a) {
   od.set("match", Val::string(s.substr(m.start, m.end - m.start)));
   od.set("start", Val::number(static_cast<double>(utf8_length(s.substr(0, m.start)))));
   od.set("end", Val::number(static_cast<double>(utf8_length(s.substr(0, m.end)))));
-  std::vector<Val> groups;
+  ValVec groups;
   for (const auto& g : m.groups) {
     groups.push_back(g ? Val::string(s.substr(g->first, g->second - g->first)) : Val::string(""));
   }
   od.set("groups", Val::array(std::move(groups)));
-  auto next = std::make_shared<Function>();
+  auto next = std::allocate_shared<Function>(PoolAlloc<Function>());
   next->kind = FnKind::Matcher;
   next->regex = f->regex;
   next->regex_source = f->regex_source;
@@ -1180,7 +1305,7 @@ Val Evaluator::apply_regex(const Function& fn, const std::vector<Val>& a) {
   return obj;
 }
 
-Val Evaluator::apply_host(const HostFunction& fn, const std::vector<Val>& args) {
+Val Evaluator::apply_host(const HostFunction& fn, const ValVec& args) {
   std::vector<json::Value> storage;
   storage.reserve(args.size());
   std::vector<const json::Value*> in;

@@ -15,7 +15,7 @@ class Evaluator {
   Evaluator& operator=(const Evaluator&) = delete;
 
   Val eval(const Node* expr, const Val& input, const Env& env);
-  Val apply(const Val& proc, std::vector<Val> args, const Val& input, const Env& env);
+  Val apply(const Val& proc, ValVec args, const Val& input, const Env& env);
   // Charges work (regex engine, large library loops) against the step budget.
   void charge(uint64_t steps);
 
@@ -34,21 +34,24 @@ class Evaluator {
   [[gnu::noinline]] Val eval_other(const Node* expr, const Val& input, const Env& env);
   Val eval_path(const Node* expr, const Val& input, const Env& env);
   Val eval_step(const Node* expr, const Val& input, const Env& env, bool last);
+  static Val step_result(Val res, bool last);
+  Val simple_step(const Node* step, const Val& input, const Env& env);
   Val eval_tuple_step(const Node* expr, const Val& input, Val tuples, bool have_tuples,
                       const Env& env);
   Val eval_stages(const std::vector<Stage>& stages, Val input, const Env& env);
   Val eval_filter(const Node* pred, const Val& input, const Env& env);
   Val eval_binary(const Node* expr, const Val& input, const Env& env);
+  Val eval_concat(const Node* expr, const Val& input, const Env& env);
   Val eval_group(const Node* expr, const std::vector<std::pair<Node*, Node*>>& pairs,
                  int64_t position, const Val& input, const Env& env);
   Val eval_sort(const Node* expr, const Val& input, const Env& env);
   Val eval_function(const Node* expr, const Val& input, const Env& env, const Val* context);
   Val eval_partial(const Node* expr, const Val& input, const Env& env);
   Val eval_apply_expr(const Node* expr, const Val& input, const Env& env);
-  Val apply_inner(const Val& proc, std::vector<Val>& args, const Val& input, const Env& env);
+  Val apply_inner(const Val& proc, ValVec& args, const Val& input, const Env& env);
   Val apply_transform(const Function& fn, const Val& obj);
-  [[gnu::noinline]] Val apply_regex(const Function& fn, const std::vector<Val>& args);
-  Val apply_host(const HostFunction& fn, const std::vector<Val>& args);
+  [[gnu::noinline]] Val apply_regex(const Function& fn, const ValVec& args);
+  Val apply_host(const HostFunction& fn, const ValVec& args);
   Env frame_from_tuple(const Env& env, const Val& tuple);
 
   void note_binding(const Env& frame);
@@ -68,10 +71,10 @@ class Evaluator {
 
 // Stable merge sort; `swap(a, b)` true means b must precede a (may throw).
 template <typename F>
-void merge_sort(std::vector<Val>& v, F&& swap) {
+void merge_sort(ValVec& v, F&& swap) {
   if (v.size() <= 1)
     return;
-  std::vector<Val> tmp(v.size());
+  ValVec tmp(v.size());
   for (size_t width = 1; width < v.size(); width *= 2) {
     for (size_t lo = 0; lo < v.size(); lo += 2 * width) {
       size_t mid = std::min(lo + width, v.size());

@@ -83,7 +83,7 @@ Val append(const Val& a, const Val& b) {
     return b;
   if (b.is_undefined())
     return a;
-  std::vector<Val> out;
+  ValVec out;
   out.reserve((a.is_array() ? a.size() : 1) + (b.is_array() ? b.size() : 1));
   if (a.is_array()) {
     for (size_t i = 0; i < a.size(); ++i)
@@ -116,71 +116,27 @@ std::string to_string_fn(const Val& v, bool pretty) {
   return out;
 }
 
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+std::shared_ptr<const regex::Regex> compile_regex(std::string_view pattern,
+                                                  std::string_view flags) {
+  auto re = regex::compile(pattern, flags);
+  if (!re.ok()) {
+    throw JError("S0302");
   }
+  return std::move(*re);
 }
 
-std::u32string utf8_to_u32(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    char32_t cp;
-    size_t len;
-    if (c < 0x80) {
-      cp = c;
-      len = 1;
-    } else if ((c >> 5) == 6 && i + 1 < s.size()) {
-      cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
-      len = 2;
-    } else if ((c >> 4) == 14 && i + 2 < s.size()) {
-      cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
-           (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
-      len = 3;
-    } else if ((c >> 3) == 30 && i + 3 < s.size()) {
-      cp = ((c & 0x07u) << 18) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 12) |
-           ((static_cast<unsigned char>(s[i + 2]) & 0x3Fu) << 6) |
-           (static_cast<unsigned char>(s[i + 3]) & 0x3Fu);
-      len = 4;
-    } else {
-      cp = c;
-      len = 1;
-    }
-    out.push_back(cp);
-    i += len;
+bool regex_search(const regex::Regex& re, std::string_view text, size_t from, RegexMatch& m) {
+  switch (re.search(text, from, m)) {
+    case regex::Search::Found:
+      return true;
+    case regex::Search::NotFound:
+      return false;
+    case regex::Search::StepLimit:
+      break;
   }
-  return out;
-}
-
-std::string u32_to_utf8(std::u32string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char32_t c : s)
-    append_utf8(out, c);
-  return out;
-}
-
-size_t utf8_length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80)
-      ++n;
-  }
-  return n;
+  JError e("U1001");
+  e.message = "Regular expression evaluation exceeded its step limit";
+  throw e;
 }
 
 int function_arity(const Function& f) {
@@ -209,7 +165,7 @@ int function_arity(const Function& f) {
 
 namespace {
 
-using Args = std::vector<Val>;
+using Args = ValVec;
 
 const Val& arg(const Args& a, size_t i) {
   static const Val undef;
@@ -232,8 +188,8 @@ size_t rel_index(double v, size_t len) {
   return static_cast<size_t>(std::min(t, static_cast<double>(len)));
 }
 
-std::vector<Val> hof_args(const Val& func, const Val& a1, const Val& a2, const Val& a3) {
-  std::vector<Val> out{a1};
+ValVec hof_args(const Val& func, const Val& a1, const Val& a2, const Val& a3) {
+  ValVec out{a1};
   int n = function_arity(*func.fn());
   if (n >= 2)
     out.push_back(a2);
@@ -456,19 +412,20 @@ struct MatchObj {
   Val next;
   // A regex literal is searched directly, without building the match objects a custom matcher
   // function returns (they dominated $replace and $split with a regex).
-  std::shared_ptr<Regex> regex;
+  std::shared_ptr<const regex::Regex> regex;
   std::string regex_source;
   Val subject;
   size_t offset = 0;  // byte offset where the next search starts
 };
 
-std::optional<MatchObj> native_match(const std::shared_ptr<Regex>& regex, const std::string& source,
-                                     const Val& str, size_t from, bool is_next) {
+std::optional<MatchObj> native_match(const std::shared_ptr<const regex::Regex>& regex,
+                                     const std::string& source, const Val& str, size_t from,
+                                     bool is_next) {
   std::string_view s = str.as_string();
   if (is_next && from >= s.size())
     return std::nullopt;
   RegexMatch m;
-  if (!regex->search(s, from, m))
+  if (!regex_search(*regex, s, from, m))
     return std::nullopt;
   if (is_next && m.start == m.end) {
     JError e("D1004", Val::string(source));
@@ -478,7 +435,7 @@ std::optional<MatchObj> native_match(const std::shared_ptr<Regex>& regex, const 
   r.match = std::string(s.substr(m.start, m.end - m.start));
   r.start = utf8_length(s.substr(0, m.start));
   r.end = r.start + utf8_length(s.substr(m.start, m.end - m.start));
-  std::vector<Val> groups;
+  ValVec groups;
   groups.reserve(m.groups.size());
   for (const auto& g : m.groups) {
     groups.push_back(g ? Val::string(s.substr(g->first, g->second - g->first)) : Val::string(""));
@@ -550,7 +507,7 @@ Val fn_split(Evaluator& ev, Args& a, const Val&, const Env& env) {
   const Val& lim = arg(a, 2);
   if (lim.is_number() && lim.as_number() < 0)
     throw err_index("D3020", lim, 3);
-  std::vector<Val> result;
+  ValVec result;
   size_t limit = SIZE_MAX;
   if (lim.is_number())
     limit = static_cast<size_t>(std::floor(lim.as_number()));
@@ -696,7 +653,7 @@ std::string expand_replacement(std::string_view rep, const MatchObj& m) {
 Val replace_literal(const Function& f, const Val& s, std::string_view rep, double limit) {
   std::string_view str = s.as_string();
   RegexMatch m;
-  if (!f.regex->search(str, 0, m))
+  if (!regex_search(*f.regex, str, 0, m))
     return s;
   std::string result;
   result.reserve(str.size() + rep.size());
@@ -707,7 +664,7 @@ Val replace_literal(const Function& f, const Val& s, std::string_view rep, doubl
     result.append(rep);
     position = m.end;
     ++count;
-    if (count >= limit || position >= str.size() || !f.regex->search(str, position, m))
+    if (count >= limit || position >= str.size() || !regex_search(*f.regex, str, position, m))
       break;
     if (m.start == m.end)
       throw JError("D1004", Val::string(f.regex_source));
@@ -960,7 +917,7 @@ Val fn_reverse(Evaluator&, Args& a, const Val&, const Env&) {
     return Val();
   if (v.size() <= 1)
     return v;
-  std::vector<Val> out;
+  ValVec out;
   for (size_t i = v.size(); i-- > 0;)
     out.push_back(v.at(i));
   return Val::array(std::move(out));
@@ -972,7 +929,7 @@ Val fn_shuffle(Evaluator& ev, Args& a, const Val&, const Env&) {
     return Val();
   if (v.size() <= 1)
     return v;
-  std::vector<Val> out;
+  ValVec out;
   for (size_t i = 0; i < v.size(); ++i)
     out.push_back(v.at(i));
   for (size_t i = out.size() - 1; i > 0; --i) {
@@ -990,7 +947,7 @@ Val fn_distinct(Evaluator& ev, Args& a, const Val&, const Env&) {
     return Val();
   if (!v.is_array() || v.size() <= 1)
     return v;
-  std::vector<Val> out;
+  ValVec out;
   for (size_t i = 0; i < v.size(); ++i) {
     Val item = v.at(i);
     bool dup = false;
@@ -1013,7 +970,7 @@ Val fn_sort(Evaluator& ev, Args& a, const Val&, const Env& env) {
     return Val();
   if (v.size() <= 1)
     return v;
-  std::vector<Val> items;
+  ValVec items;
   for (size_t i = 0; i < v.size(); ++i)
     items.push_back(v.at(i));
   const Val& cmp = arg(a, 1);
@@ -1034,14 +991,14 @@ Val fn_sort(Evaluator& ev, Args& a, const Val&, const Env& env) {
 }
 
 Val fn_zip(Evaluator&, Args& a, const Val&, const Env&) {
-  std::vector<Val> out;
+  ValVec out;
   if (a.empty())
     return Val::array();
   size_t n = SIZE_MAX;
   for (const Val& x : a)
     n = std::min(n, x.is_array() ? x.size() : (x.is_undefined() ? 0 : 1));
   for (size_t i = 0; i < n; ++i) {
-    std::vector<Val> tuple;
+    ValVec tuple;
     for (const Val& x : a)
       tuple.push_back(x.is_array() ? x.at(i) : x);
     out.push_back(Val::array(std::move(tuple)));
@@ -1067,7 +1024,7 @@ void keys_into(const Val& v, std::vector<std::string>& out) {
 Val fn_keys(Evaluator&, Args& a, const Val&, const Env&) {
   std::vector<std::string> ks;
   keys_into(arg(a, 0), ks);
-  std::vector<Val> out;
+  ValVec out;
   for (auto& k : ks)
     out.push_back(Val::string(k));
   return Val::sequence(std::move(out));
@@ -1076,7 +1033,7 @@ Val fn_keys(Evaluator&, Args& a, const Val&, const Env&) {
 Val lookup_fn(const Val& input, std::string_view key) {
   check_stack();
   if (input.is_array()) {
-    std::vector<Val> out;
+    ValVec out;
     for (size_t i = 0; i < input.size(); ++i) {
       Val r = lookup_fn(input.at(i), key);
       if (r.is_undefined())
@@ -1127,7 +1084,7 @@ Val fn_merge(Evaluator&, Args& a, const Val&, const Env&) {
   const Val& v = arg(a, 0);
   if (v.is_undefined())
     return Val();
-  auto data = std::make_shared<ObjectData>();
+  auto data = std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>());
   for (size_t i = 0; i < v.size(); ++i) {
     v.at(i).for_each_member(
         [&](std::string_view k, const Val& m) { data->set(std::string(k), m); });
@@ -1154,7 +1111,7 @@ Val fn_sift(Evaluator& ev, Args& a, const Val&, const Env& env) {
   if (obj.is_undefined())
     return Val();
   const Val& func = arg(a, 1);
-  auto data = std::make_shared<ObjectData>();
+  auto data = std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>());
   obj.for_each_member([&](std::string_view k, const Val& m) {
     Val r = ev.apply(func, hof_args(func, m, Val::string(k), obj), Val(), env);
     if (to_boolean(r).value_or(false))
@@ -1285,7 +1242,7 @@ Val fn_reduce(Evaluator& ev, Args& a, const Val&, const Env& env) {
     index = 0;
   }
   for (; index < seq.size(); ++index) {
-    std::vector<Val> args{result, seq.at(index)};
+    ValVec args{result, seq.at(index)};
     if (arity >= 3)
       args.push_back(Val::number(static_cast<double>(index)));
     if (arity >= 4)
@@ -1449,13 +1406,13 @@ Val fn_decode_url(Evaluator&, Args& a, const Val&, const Env&) {
 Val deep_copy(const Val& v) {
   check_stack();
   if (v.is_array()) {
-    std::vector<Val> out;
+    ValVec out;
     for (size_t i = 0; i < v.size(); ++i)
       out.push_back(deep_copy(v.at(i)));
     return Val::array(std::move(out));
   }
   if (v.is_object()) {
-    auto data = std::make_shared<ObjectData>();
+    auto data = std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>());
     v.for_each_member([&](std::string_view k, const Val& m) {
       if (!m.is_undefined())
         data->set(std::string(k), deep_copy(m));

@@ -10,9 +10,9 @@ namespace signoff::jsonata {
 
 const Env& Evaluator::builtins() {
   static const Env env = [] {
-    auto frame = std::make_shared<Frame>(nullptr);
+    auto frame = std::allocate_shared<Frame>(PoolAlloc<Frame>(), nullptr);
     for (const NativeDef& d : native_functions()) {
-      auto fn = std::make_shared<Function>();
+      auto fn = std::allocate_shared<Function>(PoolAlloc<Function>());
       fn->kind = FnKind::Native;
       fn->native = d.impl;
       fn->name = d.name;
@@ -32,12 +32,12 @@ struct Library::Impl {
 Library::Library(const std::vector<HostFunction>& functions,
                  const std::vector<std::string>& hidden) {
   auto impl = std::make_shared<Impl>();
-  impl->env = std::make_shared<Frame>(Evaluator::builtins());
+  impl->env = std::allocate_shared<Frame>(PoolAlloc<Frame>(), Evaluator::builtins());
   for (const std::string& name : hidden) {
     impl->env->bind(name, Val());
   }
   for (const HostFunction& h : functions) {
-    auto fn = std::make_shared<Function>();
+    auto fn = std::allocate_shared<Function>(PoolAlloc<Function>());
     fn->kind = FnKind::Host;
     fn->host_fn = std::make_shared<const HostFunction>(h);
     fn->name = h.name;
@@ -198,7 +198,8 @@ Result Expression::evaluate(const json::Value* input, const std::vector<Binding>
   StackScope stack(limits.max_stack_bytes);
   try {
     Evaluator ev(host, limits, program_);
-    Env env = std::make_shared<Frame>(library_ ? library_->env : Evaluator::builtins());
+    Env env = std::allocate_shared<Frame>(PoolAlloc<Frame>(),
+                                          library_ ? library_->env : Evaluator::builtins());
     for (const Binding& b : bindings)
       env->bind(b.name, Val::from_json(b.value));
     Val in = input ? Val::from_json(*input) : Val();

@@ -20,7 +20,7 @@ struct Token {
   double num = 0;
   int value_kind = 0;
   int64_t position = 0;
-  std::shared_ptr<Regex> regex;
+  std::shared_ptr<const regex::Regex> regex;
 };
 
 bool is_op_char(char c) {
@@ -1166,6 +1166,12 @@ std::shared_ptr<Program> parse_program(std::string_view source) {
   auto prog = std::make_shared<Program>();
   Parser p(source, *prog);
   prog->root = p.parse();
+  for (const auto& n : prog->nodes) {
+    bool leaf = n->type == NT::Name || (n->type == NT::Variable && !n->str.empty());
+    n->simple_step = leaf && n->predicate.empty() && n->stages.empty() && !n->has_group &&
+                     !n->keep_array && !n->tuple && !n->has_focus && !n->has_index &&
+                     n->ancestor == nullptr && !n->cons_array;
+  }
   return prog;
 }
 

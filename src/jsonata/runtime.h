@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "common/utf8.h"
 #include "jsonata/value.h"
+#include "regex/regex.h"
 
 namespace signoff::jsonata {
 
@@ -41,7 +43,10 @@ struct Signature {
   std::vector<SigParam> params;
   std::string definition;
   // Validates (and coerces) arguments; throws T0410/T0411/T0412.
-  std::vector<Val> validate(const std::vector<Val>& args, const Val& context) const;
+  ValVec validate(const ValVec& args, const Val& context) const;
+  // True when validate would return args unchanged (padded with undefined to the parameter
+  // count, which this does to args): the common case, checked without building anything.
+  bool conforms(ValVec& args) const;
 };
 std::shared_ptr<Signature> parse_signature(const std::string& text);  // throws S0401/S0402
 
@@ -127,8 +132,6 @@ struct SortTerm {
   bool descending = false;
 };
 
-struct Regex;
-
 struct Node {
   NT type;
   Op op = Op::None;
@@ -170,8 +173,11 @@ struct Node {
   bool cons_array = false;
   bool keep_singleton_array = false;
   bool tuple = false;
-  std::shared_ptr<Regex> regex;
+  std::shared_ptr<const regex::Regex> regex;
   std::string regex_source;
+  // A path step that is a bare field name or variable (no predicate, stage, group, focus, index
+  // or array marker): eval_path evaluates it on a single context without going through eval.
+  bool simple_step = false;
 };
 
 struct Program {
@@ -190,20 +196,11 @@ struct Program {
 std::shared_ptr<Program> parse_program(std::string_view source);
 
 // ---- regular expressions ----------------------------------------------------------------------
-struct RegexMatch {
-  size_t start = 0;  // byte offsets
-  size_t end = 0;
-  std::vector<std::optional<std::pair<size_t, size_t>>> groups;
-};
-
-struct Regex {
-  virtual ~Regex() = default;
-  // Finds the first match at or after byte offset `from`. Throws JError on step-limit exhaustion.
-  virtual bool search(std::string_view text, size_t from, RegexMatch& m) const = 0;
-  virtual size_t group_count() const = 0;
-};
-// ECMAScript-subset regex; flags "i", "m". Throws JError S0302-ish on syntax error.
-std::shared_ptr<Regex> compile_regex(std::string_view pattern, std::string_view flags);
+using RegexMatch = regex::Match;
+// ECMAScript-dialect regex (src/regex/); flags "i", "m". Throws JError S0302 on a syntax error.
+std::shared_ptr<const regex::Regex> compile_regex(std::string_view pattern, std::string_view flags);
+// The first match at or after byte offset `from`. Throws JError U1001 past the step limit.
+bool regex_search(const regex::Regex& re, std::string_view text, size_t from, RegexMatch& m);
 
 // ---- environment & functions ------------------------------------------------------------------
 struct Frame final : HeapObj {
@@ -211,7 +208,7 @@ struct Frame final : HeapObj {
   // Long parent chains (repeated partial application) are released iteratively.
   ~Frame() override;
   std::shared_ptr<Frame> parent;
-  std::vector<std::pair<std::string, Val>> vars;
+  NamedVals vars;
   void bind(std::string_view name, Val v) {
     for (auto& [k, val] : vars) {
       if (k == name) {
@@ -235,7 +232,7 @@ struct Frame final : HeapObj {
 using Env = std::shared_ptr<Frame>;
 
 class Evaluator;
-using NativeImpl = Val (*)(Evaluator& ev, std::vector<Val>& args, const Val& input, const Env& env);
+using NativeImpl = Val (*)(Evaluator& ev, ValVec& args, const Val& input, const Env& env);
 
 enum class FnKind : uint8_t { Lambda, Native, Partial, Regex, Transform, Chain, Matcher, Host };
 
@@ -261,7 +258,7 @@ struct Function final : HeapObj {
   std::shared_ptr<Function> target;
   std::vector<std::optional<Val>> bound;
   // Regex
-  std::shared_ptr<Regex> regex;
+  std::shared_ptr<const regex::Regex> regex;
   std::string regex_source;
   size_t offset = 0;  // Matcher: byte offset where the next search starts
   // Chain
@@ -288,10 +285,9 @@ bool is_array_of_numbers(const Val& v);
 Val append(const Val& a, const Val& b);
 std::string to_string_fn(const Val& v, bool pretty = false);  // $string semantics
 
-// UTF-8 helpers: code points, as JS Array.from(str) sees them.
-std::u32string utf8_to_u32(std::string_view s);
-std::string u32_to_utf8(std::u32string_view s);
-void append_utf8(std::string& out, char32_t c);
-size_t utf8_length(std::string_view s);
+using ::signoff::append_utf8;
+using ::signoff::u32_to_utf8;
+using ::signoff::utf8_length;
+using ::signoff::utf8_to_u32;
 
 }  // namespace signoff::jsonata

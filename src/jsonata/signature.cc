@@ -188,7 +188,44 @@ std::shared_ptr<Signature> parse_signature(const std::string& s) {
   return sig;
 }
 
-std::vector<Val> Signature::validate(const std::vector<Val>& args, const Val& context) const {
+bool Signature::conforms(ValVec& args) const {
+  // Each argument defined and accepted by the parameter at its position, none of them a '+'
+  // parameter and none an array parameter that would wrap it or reject its items: then the
+  // reference's greedy match assigns argument i to parameter i and coerces nothing, and the
+  // parameters past the arguments (optional, not context ones) are undefined.
+  if (args.size() > params.size())
+    return false;
+  for (size_t i = 0; i < params.size(); ++i) {
+    const SigParam& p = params[i];
+    if (p.quant == '+')
+      return false;
+    if (i >= args.size()) {
+      if (p.quant != '?' || p.context)
+        return false;
+      continue;
+    }
+    char c = symbol_of(args[i]);
+    if (c == 'm' || !allowed(p, c))
+      return false;
+    if (p.type == 'a') {
+      if (c != 'a')
+        return false;  // would be wrapped in an array
+      if (!p.subtype.empty()) {
+        // a<n> and the like: every item of that type (what validate checks, not coerces).
+        const Val& arr = args[i];
+        size_t n = arr.size();
+        for (size_t k = 0; k < n; ++k) {
+          if (symbol_of(arr.at(k)) != p.subtype[0])
+            return false;
+        }
+      }
+    }
+  }
+  args.resize(params.size());
+  return true;
+}
+
+ValVec Signature::validate(const ValVec& args, const Val& context) const {
   std::string supplied;
   supplied.reserve(args.size());
   for (const Val& a : args)
@@ -211,7 +248,7 @@ std::vector<Val> Signature::validate(const std::vector<Val>& args, const Val& co
     err.index = static_cast<int>(good_to + 1);
     throw err;
   }
-  std::vector<Val> out;
+  ValVec out;
   size_t arg_index = 0;
   size_t si = 0;
   for (size_t pi = 0; pi < params.size(); ++pi) {

@@ -110,6 +110,18 @@ void ObjectData::set(std::string key, Val v) {
   }
 }
 
+void ObjectData::add_new(std::string key, Val v) {
+  if (!index.empty()) {
+    index.emplace(key, members.size());
+  }
+  members.emplace_back(std::move(key), std::move(v));
+  if (index.empty() && members.size() > 16) {
+    for (size_t i = 0; i < members.size(); ++i) {
+      index.emplace(members[i].first, i);
+    }
+  }
+}
+
 bool ObjectData::erase(std::string_view key) {
   for (size_t i = 0; i < members.size(); ++i) {
     if (members[i].first == key) {
@@ -157,11 +169,11 @@ Val Val::from_json(const json::Value& j) {
   return v;
 }
 
-Val Val::array(std::vector<Val> items, uint8_t flags) {
+Val Val::array(ValVec items, uint8_t flags) {
   Val v;
   v.type_ = Type::Array;
   v.flags_ = flags;
-  auto data = std::make_shared<ArrayData>();
+  auto data = std::allocate_shared<ArrayData>(PoolAlloc<ArrayData>());
   data->items = std::move(items);
   v.h_ = std::move(data);
   return v;
@@ -171,7 +183,7 @@ Val Val::range(double start, size_t len) {
   Val v;
   v.type_ = Type::Array;
   v.flags_ = kSequence;
-  auto data = std::make_shared<ArrayData>();
+  auto data = std::allocate_shared<ArrayData>(PoolAlloc<ArrayData>());
   data->is_range = true;
   data->range_start = start;
   data->range_len = len;
@@ -230,9 +242,9 @@ Val Val::at(size_t i) const {
   return e ? from_json(*e) : Val();
 }
 
-std::vector<Val>& Val::items() {
+ValVec& Val::items() {
   if (!h_) {
-    auto data = std::make_shared<ArrayData>();
+    auto data = std::allocate_shared<ArrayData>(PoolAlloc<ArrayData>());
     if (j_.is_array()) {
       data->items.reserve(j_.size());
       for (const auto& e : j_.as_array()) {
@@ -244,14 +256,15 @@ std::vector<Val>& Val::items() {
     h_ = std::move(data);
   } else if (static_cast<ArrayData*>(h_.get())->is_range) {
     const auto* r = static_cast<const ArrayData*>(h_.get());
-    auto data = std::make_shared<ArrayData>();
+    auto data = std::allocate_shared<ArrayData>(PoolAlloc<ArrayData>());
     data->items.reserve(r->range_len);
     for (size_t i = 0; i < r->range_len; ++i) {
       data->items.push_back(number(r->range_start + static_cast<double>(i)));
     }
     h_ = std::move(data);
   } else if (h_.use_count() > 1) {
-    auto data = std::make_shared<ArrayData>(*static_cast<ArrayData*>(h_.get()));
+    auto data =
+        std::allocate_shared<ArrayData>(PoolAlloc<ArrayData>(), *static_cast<ArrayData*>(h_.get()));
     h_ = std::move(data);
   }
   return static_cast<ArrayData*>(h_.get())->items;
@@ -259,7 +272,7 @@ std::vector<Val>& Val::items() {
 
 ObjectData& Val::obj() {
   if (!h_) {
-    auto data = std::make_shared<ObjectData>();
+    auto data = std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>());
     if (j_.is_object()) {
       for (const auto& m : j_.as_object()) {
         data->set(m.key, from_json(m.value));
@@ -269,7 +282,8 @@ ObjectData& Val::obj() {
     type_ = Type::Object;
     h_ = std::move(data);
   } else if (h_.use_count() > 1) {
-    auto data = std::make_shared<ObjectData>(*static_cast<ObjectData*>(h_.get()));
+    auto data = std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>(),
+                                                 *static_cast<ObjectData*>(h_.get()));
     h_ = std::move(data);
   }
   return *static_cast<ObjectData*>(h_.get());
@@ -334,14 +348,15 @@ json::Value to_json(const Val& v) {
       return json::Value(d);
     }
     case Type::String:
-      return json::Value(v.as_string());
+      return v.json();  // a string Val is a json::Value string: shared, not copied
     case Type::Array: {
       if (v.json_backed()) {
         return v.json();
       }
       std::vector<json::Value> out;
-      out.reserve(v.size());
-      for (size_t i = 0; i < v.size(); ++i) {
+      size_t n = v.size();
+      out.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
         Val e = v.at(i);
         if (e.is_undefined()) {
           continue;
@@ -354,13 +369,14 @@ json::Value to_json(const Val& v) {
       if (v.json_backed()) {
         return v.json();
       }
+      const auto& od = *static_cast<const ObjectData*>(v.identity());
       std::vector<json::Member> members;
-      v.for_each_member([&](std::string_view k, const Val& e) {
-        if (e.is_undefined()) {
-          return;
+      members.reserve(od.members.size());
+      for (const auto& [k, e] : od.members) {
+        if (!e.is_undefined()) {
+          members.push_back(json::Member{k, to_json(e)});
         }
-        members.push_back(json::Member{std::string(k), to_json(e)});
-      });
+      }
       return json::Value::object(std::move(members));
     }
     case Type::Function:
@@ -378,6 +394,13 @@ std::string number_to_string(double d) {
   }
   if (d == 0) {
     return "0";
+  }
+  if (d == std::floor(d) && std::fabs(d) < 9007199254740992.0) {
+    // Integers below 2^53 print as their exact digits, as JS does (the common case: counts,
+    // indexes, keys built with $string).
+    char ibuf[24];
+    auto r = std::to_chars(ibuf, ibuf + sizeof(ibuf), static_cast<int64_t>(d));
+    return std::string(ibuf, r.ptr);
   }
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::scientific);

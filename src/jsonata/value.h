@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/json.h"
+#include "jsonata/pool.h"
 
 namespace signoff::jsonata {
 
@@ -32,6 +33,10 @@ enum ArrayFlag : uint8_t {
 
 class Val;
 struct Function;
+// Sequences and argument lists: their buffers come from the evaluator's pool (pool.h).
+using ValVec = std::vector<Val, PoolAlloc<Val>>;
+// Members of internal objects and variables of frames, same pool.
+using NamedVals = std::vector<std::pair<std::string, Val>, PoolAlloc<std::pair<std::string, Val>>>;
 
 struct HeapObj {
   virtual ~HeapObj() = default;
@@ -80,11 +85,11 @@ class Val {
     return v;
   }
   static Val from_json(const json::Value& j);
-  static Val array(std::vector<Val> items = {}, uint8_t flags = 0);
-  static Val sequence(std::vector<Val> items = {}) { return array(std::move(items), kSequence); }
+  static Val array(ValVec items = {}, uint8_t flags = 0);
+  static Val sequence(ValVec items = {}) { return array(std::move(items), kSequence); }
   static Val range(double start, size_t len);
   static Val object(std::shared_ptr<ObjectData> data);
-  static Val object() { return object(std::make_shared<ObjectData>()); }
+  static Val object() { return object(std::allocate_shared<ObjectData>(PoolAlloc<ObjectData>())); }
   static Val function(std::shared_ptr<Function> fn);
 
   Type type() const { return type_; }
@@ -113,11 +118,12 @@ class Val {
   size_t size() const;
   Val at(size_t i) const;
   // Internal array storage (converts a json-backed array on first use; clones when shared).
-  std::vector<Val>& items();
+  ValVec& items();
   void push(Val v) { items().push_back(std::move(v)); }
 
   // Objects.
   bool json_backed() const { return !h_ && (type_ == Type::Array || type_ == Type::Object); }
+  // The json::Value of a json-backed array or object, or of a string.
   const json::Value& json() const { return j_; }
   Val get(std::string_view key) const;  // undefined when absent
   bool has(std::string_view key) const;
@@ -143,7 +149,7 @@ class Val {
 
 struct ArrayData final : HeapObj {
   ~ArrayData() override;
-  std::vector<Val> items;
+  ValVec items;
   // A range [a..b] stays lazy until something needs the elements (ranges may hold 10^7 numbers).
   bool is_range = false;
   double range_start = 0;
@@ -152,11 +158,13 @@ struct ArrayData final : HeapObj {
 
 struct ObjectData final : HeapObj {
   ~ObjectData() override;
-  std::vector<std::pair<std::string, Val>> members;
+  NamedVals members;
   // Built once an object grows past a few members so grouping and lookups stay linear overall.
   std::unordered_map<std::string, size_t> index;
   const Val* find(std::string_view key) const;
   void set(std::string key, Val v);
+  // set() for a key known to be absent (no search for an existing member).
+  void add_new(std::string key, Val v);
   bool erase(std::string_view key);
 };
 

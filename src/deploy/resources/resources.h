@@ -25,6 +25,9 @@ class NotifyService;
 namespace signoff::logs {
 class LogsService;
 }
+namespace signoff::agents {
+class AgentsService;
+}
 
 namespace signoff::deploy {
 
@@ -56,6 +59,9 @@ ProviderPtr sns_subscription_provider(notify::NotifyService& notify);
 
 // AWS::Logs::LogGroup.
 ProviderPtr log_group_provider(logs::LogsService& logs);
+
+// Signoff::Agents::Agent (an agent approver, Signoff's own type).
+ProviderPtr agent_provider(agents::AgentsService& agents);
 
 // CloudFormation's PascalCase property objects → the service APIs' camelCase ones
 // (LoggingConfiguration.Destinations[].CloudWatchLogsLogGroup.LogGroupArn → destinations[]...).

@@ -1,9 +1,9 @@
 // Parameter values checked the way CloudFormation checks them, with its messages.
 #include <cmath>
 #include <cstdlib>
-#include <regex>
 
 #include "deploy/template/template.h"
+#include "regex/regex.h"
 
 namespace signoff::deploy::tmpl {
 
@@ -92,17 +92,10 @@ std::string check(const ParameterDecl& d, const std::string& value) {
                       q + " must contain at most " + std::to_string(*d.max_length) + " characters");
     }
     if (d.allowed_pattern) {
-      // std::regex recurses per character; bound the input so a long value cannot exhaust the
-      // stack (CloudFormation values are at most 4 KB anyway).
-      bool matched = false;
-      if (value.size() <= 4096 && d.allowed_pattern->size() <= 1024) {
-        try {
-          matched = std::regex_match(value, std::regex(*d.allowed_pattern));
-        } catch (const std::exception&) {
-          matched = false;
-        }
-      }
-      if (!matched) {
+      // The whole value must match, as CloudFormation's (Java) matching requires; a malformed
+      // pattern or one that runs out of steps matches nothing.
+      Result<bool> matched = regex::matches_whole(*d.allowed_pattern, value);
+      if (!matched.ok() || !*matched) {
         return violated(d, q + " must match pattern " + *d.allowed_pattern);
       }
     }

@@ -80,7 +80,9 @@ TEST(JsonataStack, DeeplyNestedExpressionsFailToCompile) {
     regex += "a";
     regex += repeat(")", n);
     regex += "/)";
-    EXPECT_EQ(run(regex), "!U1001");
+    // The regex engine bounds group nesting itself and refuses deeper patterns as malformed, as
+    // JavaScript engines refuse a regular expression that is too large.
+    EXPECT_EQ(run(regex), "!S0302");
     // Moderate nesting still works.
     EXPECT_EQ(run(repeat("(", 50) + "1" + repeat(")", 50)), "1");
     EXPECT_EQ(run(repeat("[", 50) + "1" + repeat("]", 50)).size(), 101U);

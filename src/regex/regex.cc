@@ -7,14 +7,24 @@
 // for BMP text). Supported: alternation, groups (capturing, (?:), named), lookahead (?= ?!),
 // greedy/lazy quantifiers incl. {n,m}, classes with ranges and \d\w\s, anchors, \b \B,
 // backreferences, flags i and m.
+#include "regex/regex.h"
+
 #include <algorithm>
 #include <cstring>
+#include <deque>
 
-#include "jsonata/runtime.h"
-#include "jsonata/stack.h"
+#include "common/utf8.h"
 
-namespace signoff::jsonata {
+namespace signoff::regex {
 namespace {
+
+// Thrown inside the engine only; compile() and search() turn them into values.
+struct SyntaxFailure {};
+struct StepLimitReached {};
+
+// Groups nest by recursion in the parser and the compiler: ((((...)))) past this depth is refused
+// as a syntax error instead of exhausting the native stack of whatever thread compiles it.
+constexpr int kMaxNesting = 256;
 
 constexpr uint64_t kStepBudget = 20'000'000;
 constexpr size_t kMaxProgram = 200'000;
@@ -147,15 +157,17 @@ class RegexParser {
   int groups() const { return ngroups_; }
 
  private:
-  [[noreturn]] void fail() {
-    JError e("S0302");
-    throw e;
-  }
+  [[noreturn]] void fail() { throw SyntaxFailure{}; }
   bool more() const { return i_ < p_.size(); }
   char32_t peek() const { return p_[i_]; }
 
   std::unique_ptr<RNode> alt() {
-    check_stack();  // groups nest by recursion: ((((...)))) must fail cleanly
+    if (++depth_ > kMaxNesting)
+      fail();
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{depth_};
     auto first = seq();
     if (!more() || peek() != '|')
       return first;
@@ -519,6 +531,7 @@ class RegexParser {
   size_t i_ = 0;
   std::vector<ClassSet>& classes_;
   int ngroups_ = 0;
+  int depth_ = 0;
 };
 
 bool can_be_empty(const RNode& n) {
@@ -556,7 +569,7 @@ class Compiler {
 
   void emit_node(const RNode& n) {
     if (prog_.size() > kMaxProgram) {
-      throw JError("S0302");
+      throw SyntaxFailure{};
     }
     switch (n.kind) {
       case RNode::Empty:
@@ -713,8 +726,12 @@ const TextCache& decode(std::string_view s) {
     size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
     if (i + len > s.size())
       len = 1;
-    std::u32string one = utf8_to_u32(s.substr(i, len));
-    cache.cps.push_back(one.empty() ? c : one[0]);
+    if (len == 1 && c < 0x80) {
+      cache.cps.push_back(c);  // ASCII: no decoding
+    } else {
+      std::u32string one = utf8_to_u32(s.substr(i, len));
+      cache.cps.push_back(one.empty() ? c : one[0]);
+    }
     i += len;
   }
   cache.offsets.push_back(s.size());
@@ -734,17 +751,29 @@ class VmRegex final : public Regex {
 
   size_t group_count() const override { return static_cast<size_t>(groups_); }
 
-  bool search(std::string_view text, size_t from, RegexMatch& m) const override {
+  Search search(std::string_view text, size_t from, Match& m) const override {
+    try {
+      return search_or_throw(text, from, m) ? Search::Found : Search::NotFound;
+    } catch (const StepLimitReached&) {
+      return Search::StepLimit;
+    }
+  }
+
+ private:
+  bool search_or_throw(std::string_view text, size_t from, Match& m) const {
     const TextCache& tc = decode(text);
     size_t start_cp = static_cast<size_t>(
         std::lower_bound(tc.offsets.begin(), tc.offsets.end(), from) - tc.offsets.begin());
     uint64_t steps = 0;
-    std::vector<long> caps(static_cast<size_t>((groups_ + 1) * 2), -1);
-    std::vector<long> marks(static_cast<size_t>(marks_), -1);
+    // Reused per thread (search does not re-enter itself): one search per $replace/$match item.
+    thread_local std::vector<long> caps;
+    thread_local std::vector<long> marks;
+    caps.assign(static_cast<size_t>((groups_ + 1) * 2), -1);
+    marks.assign(static_cast<size_t>(marks_), -1);
     for (size_t s = start_cp; s <= tc.cps.size(); ++s) {
       std::fill(caps.begin(), caps.end(), -1);
       long end;
-      if (run(tc.cps, 0, static_cast<long>(s), caps, marks, steps, end)) {
+      if (run(tc.cps, 0, static_cast<long>(s), caps, marks, steps, end, 0)) {
         m.start = tc.offsets[s];
         m.end = tc.offsets[static_cast<size_t>(end)];
         m.groups.clear();
@@ -763,27 +792,31 @@ class VmRegex final : public Regex {
     return false;
   }
 
- private:
   bool eq(char32_t a, char32_t b) const { return icase_ ? fold(a) == b : a == b; }
 
   // Runs the program from pc at position pos; on success sets end.
+  struct Entry {
+    int kind;  // 0 choice, 1 undo cap, 2 undo mark
+    int pc;
+    long pos;
+    long old;
+  };
+
   bool run(const std::u32string& t, int pc0, long pos0, std::vector<long>& caps,
-           std::vector<long>& marks, uint64_t& steps, long& end_out) const {
-    struct Entry {
-      int kind;  // 0 choice, 1 undo cap, 2 undo mark
-      int pc;
-      long pos;
-      long old;
-    };
-    std::vector<Entry> stack;
+           std::vector<long>& marks, uint64_t& steps, long& end_out, size_t level) const {
+    // Backtracking stacks reused per thread, one per lookaround nesting level (a deque keeps the
+    // outer levels' stacks in place when a deeper level is added).
+    thread_local std::deque<std::vector<Entry>> stacks;
+    if (stacks.size() <= level)
+      stacks.resize(level + 1);
+    std::vector<Entry>& stack = stacks[level];
+    stack.clear();
     int pc = pc0;
     long pos = pos0;
     long n = static_cast<long>(t.size());
     while (true) {
       if (++steps > kStepBudget) {
-        JError e("U1001");
-        e.message = "Regular expression evaluation exceeded its step limit";
-        throw e;
+        throw StepLimitReached{};
       }
       const Inst& in = prog_[static_cast<size_t>(pc)];
       bool ok = true;
@@ -890,7 +923,7 @@ class VmRegex final : public Regex {
           std::vector<long> sub_caps = caps;
           std::vector<long> sub_marks = marks;
           long e;
-          bool matched = run(t, pc + 1, pos, sub_caps, sub_marks, steps, e);
+          bool matched = run(t, pc + 1, pos, sub_caps, sub_marks, steps, e, level + 1);
           if (matched != in.negate) {
             if (matched)
               caps = sub_caps;
@@ -934,18 +967,56 @@ class VmRegex final : public Regex {
 
 }  // namespace
 
-std::shared_ptr<Regex> compile_regex(std::string_view pattern, std::string_view flags) {
-  std::vector<ClassSet> classes;
-  RegexParser parser(utf8_to_u32(pattern), classes);
-  auto ast = parser.parse();
-  bool icase = flags.find('i') != std::string_view::npos;
-  bool multiline = flags.find('m') != std::string_view::npos;
-  std::vector<Inst> prog;
-  Compiler c(prog, icase);
-  c.emit_node(*ast);
-  prog.push_back(Inst{Opc::Match});
-  return std::make_shared<VmRegex>(std::move(prog), std::move(classes), parser.groups(), c.marks,
-                                   icase, multiline);
+Result<std::shared_ptr<const Regex>> compile(std::string_view pattern, std::string_view flags) {
+  try {
+    std::vector<ClassSet> classes;
+    RegexParser parser(utf8_to_u32(pattern), classes);
+    auto ast = parser.parse();
+    bool icase = flags.find('i') != std::string_view::npos;
+    bool multiline = flags.find('m') != std::string_view::npos;
+    std::vector<Inst> prog;
+    Compiler c(prog, icase);
+    c.emit_node(*ast);
+    prog.push_back(Inst{Opc::Match});
+    return std::shared_ptr<const Regex>(std::make_shared<VmRegex>(
+        std::move(prog), std::move(classes), parser.groups(), c.marks, icase, multiline));
+  } catch (const SyntaxFailure&) {
+    return Error{"SyntaxError", "Invalid regular expression: " + std::string(pattern)};
+  }
 }
 
-}  // namespace signoff::jsonata
+Result<bool> matches_whole(std::string_view pattern, std::string_view text) {
+  auto re = compile("^(?:" + std::string(pattern) + ")$", "");
+  if (!re.ok()) {
+    return Error{"SyntaxError", "Invalid regular expression: " + std::string(pattern)};
+  }
+  Match m;
+  switch ((*re)->search(text, 0, m)) {
+    case Search::Found:
+      return true;
+    case Search::NotFound:
+      return false;
+    case Search::StepLimit:
+      break;
+  }
+  return Error{"StepLimit", "Regular expression evaluation exceeded its step limit"};
+}
+
+Result<bool> contains_match(std::string_view pattern, std::string_view text) {
+  auto re = compile(pattern, "");
+  if (!re.ok()) {
+    return std::move(re).error();
+  }
+  Match m;
+  switch ((*re)->search(text, 0, m)) {
+    case Search::Found:
+      return true;
+    case Search::NotFound:
+      return false;
+    case Search::StepLimit:
+      break;
+  }
+  return Error{"StepLimit", "Regular expression evaluation exceeded its step limit"};
+}
+
+}  // namespace signoff::regex
