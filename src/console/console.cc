@@ -41,6 +41,7 @@ constexpr std::string_view kAllowedTargets[] = {
     "AWSStepFunctions.GetExecutionHistory",
     "SignoffAudit.ListAuditRecords",
     "SignoffAudit.VerifyAuditChain",
+    "SignoffAgents.ListAgentDecisions",
 };
 
 bool allowed_target(std::string_view target) {

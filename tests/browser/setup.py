@@ -44,7 +44,7 @@ def main():
         "Action": ["ssm:GetAutomationExecution", "ssm:DescribeAutomationExecutions",
                    "ssm:DescribeAutomationStepExecutions", "states:List*", "states:Describe*",
                    "states:GetExecutionHistory", "signoff:ListAuditRecords",
-                   "signoff:VerifyAuditChain"]}]}
+                   "signoff:VerifyAuditChain", "signoff:ListAgentDecisions"]}]}
     signal = {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Resource": "*", "Action": "ssm:SendAutomationSignal"}]}
     for name in ("approver1", "outsider"):

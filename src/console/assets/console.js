@@ -241,9 +241,25 @@
       ]),
       h("h3", {}, "Decisions so far"),
       decided.length ? h("ul", { class: "decisions" }, decided) : h("p", {}, "Nobody has decided yet."),
-      // Agent approvers (#11) report their decisions and reasons here: "decided by agent X: reason".
-      h("section", { class: "agent-decisions", "aria-label": "Agent decisions", "data-agent-decisions": item.executionId }),
+      // Agent approvers (#11): "decided by agent X: reason", from SignoffAgents.ListAgentDecisions.
+      detailed ? agentDecisions(item.executionId) : null,
       detailed ? decideForm(item) : null);
+  }
+
+  function agentDecisions(id) {
+    const section = h("section", { class: "agent-decisions", "aria-label": "Agent decisions", "data-agent-decisions": id });
+    aws("SignoffAgents.ListAgentDecisions", { AutomationExecutionId: id }).then(function (data) {
+      const items = (data.Decisions || []).map(function (d) {
+        return h("li", {}, "Decided by agent ", h("strong", {}, d.AgentName), ": ", statusText(d.Decision),
+          d.Reason ? " — " + d.Reason : "",
+          typeof d.Confidence === "number" ? " (confidence " + d.Confidence + ")" : "");
+      });
+      if (items.length) section.replaceChildren(h("h3", {}, "Agent decisions"), h("ul", {}, items));
+    }).catch(function (e) {
+      // Not allowed to read agent decisions: said once, quietly, in their place.
+      section.replaceChildren(h("p", { class: "muted" }, "Agent decisions: " + (e.code || "Error") + " (" + e.message + ")"));
+    });
+    return section;
   }
 
   function decideForm(item) {
