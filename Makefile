@@ -10,7 +10,8 @@ PACKAGES := g++ cmake ninja-build pkg-config clang-14 libclang-rt-14-dev clang-f
   libsimdjson-dev libyaml-cpp-dev libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev \
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libsodium-dev libgtest-dev \
   libgmock-dev libbenchmark-dev awscli python3-boto3 python3-pytest python3-aiosmtpd \
-  postgresql wrk nodejs faketime ccache zlib1g-dev python3-yaml python3-cryptography
+  postgresql wrk nodejs faketime ccache zlib1g-dev python3-yaml python3-cryptography \
+  chromium
 
 .PHONY: deps build build-asan run test test-release test-asan fuzz bench lint format clean
 
@@ -20,6 +21,13 @@ deps:
 	  echo "Installing: $$missing"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@# npm comes with some nodejs builds; Debian's nodejs needs Debian's npm beside it.
+	@command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm
+	@# The browser tests' driver (playwright-core), pinned by tests/browser/package-lock.json.
+	@if [ ! -d tests/browser/node_modules/playwright-core ] || \
+	    [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then \
+	  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error); \
 	fi
 
 # ccache makes rebuilds (and CI on a machine that has built before) cheap; it is a Debian package.

@@ -8,6 +8,8 @@ namespace signoff::api {
 
 void register_iam_api(Router& router, iam::IdentityService& identity);
 void register_sts_api(Router& router, iam::IdentityService& identity);
+// Login profiles (console passwords) and ChangePassword, merged into the "iam" service.
+void register_iam_login_api(Router& router, iam::IdentityService& identity);
 
 // The request parameter IAM names `member` (UserName → userName), for ValidationError texts.
 std::string iam_member_name(std::string_view parameter);

@@ -5,6 +5,7 @@
 
 #include "agents/service.h"
 #include "api/agents_api.h"
+#include "api/audit_api.h"
 #include "api/events_api.h"
 #include "api/http/server.h"
 #include "api/iam_api.h"
@@ -23,6 +24,7 @@
 #include "app/agents_adapters.h"
 #include "app/automation_adapters.h"
 #include "app/bootstrap.h"
+#include "app/console_wiring.h"
 #include "app/deploy_wiring.h"
 #include "app/functions_wiring.h"
 #include "app/notify_adapters.h"
@@ -128,6 +130,7 @@ struct App::Impl {
   std::unique_ptr<OnBehalfCaller> on_behalf;  // reads router
   std::unique_ptr<api::HttpServer> server;
   DeployWiring deploy;
+  ConsoleWiring console;
 };
 
 namespace {
@@ -295,7 +298,11 @@ void App::start() {
                                         m.logs.get(), m.agents.get(), m.parameters.get()},
                           *m.router, *m.blocking, m.options.account, m.options.region);
   api::register_iam_api(*m.router, *m.identity);
+  api::register_iam_login_api(*m.router, *m.identity);
+  api::register_audit_api(*m.router, *m.automation);
   api::register_sts_api(*m.router, *m.identity);
+  m.console =
+      wire_console(*m.router, *m.identity, m.clock, m.options.account, m.options.public_url);
   // An operation without a declared permission would be administrator-only, a gap nobody
   // chose: refuse to serve rather than run with it.
   std::vector<std::string> undeclared = m.router->undeclared_operations();
@@ -314,6 +321,7 @@ void App::start() {
   so.threads = m.options.io_threads;
   m.server = std::make_unique<api::HttpServer>(so, m.router->handler());
   m.server->start();
+  m.console.console->start();
   // At once: it writes the runtime bootstraps every invocation needs (SNS's start below may
   // take a while generating its signing key, and requests are already being served).
   m.functions->start();
@@ -352,6 +360,10 @@ void App::stop() {
   if (m.server) {
     m.server->stop();
   }
+  // Before the services: its workers and event streams call them through the router.
+  if (m.console.console) {
+    m.console.console->stop();
+  }
   if (m.automation) {
     m.automation->stop();
   }
@@ -377,6 +389,7 @@ void App::stop() {
     m.engine->stop();
   }
   m.server.reset();
+  m.console = ConsoleWiring{};
   m.router.reset();
   m.blocking.reset();
   m.deploy.service.reset();

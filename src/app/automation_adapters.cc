@@ -315,6 +315,11 @@ AutomationAdapters make_automation_adapters(const AutomationServices& s) {
   return a;
 }
 
+std::unique_ptr<automation::PrincipalDirectory> make_identity_directory(
+    const iam::IdentityService& identity) {
+  return std::make_unique<IdentityDirectory>(identity);
+}
+
 automation::Principal principal_of(const api::RequestContext& ctx) {
   automation::Principal p;
   p.arn = ctx.principal.arn.empty() ? "arn:aws:iam::" + ctx.account + ":root" : ctx.principal.arn;

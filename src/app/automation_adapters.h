@@ -52,4 +52,9 @@ AutomationAdapters make_automation_adapters(const AutomationServices& services);
 // the account's administrator), with the client's address.
 automation::Principal principal_of(const api::RequestContext& ctx);
 
+// Approver entries resolved through IAM, as aws:approve resolves them (the console asks the same
+// question to show only the approvals a principal may decide).
+std::unique_ptr<automation::PrincipalDirectory> make_identity_directory(
+    const iam::IdentityService& identity);
+
 }  // namespace signoff::app

@@ -150,6 +150,12 @@ class AutomationService {
   Result<Unit> stop_execution(const std::string& id, const std::string& type);
   Result<ApprovalState> approval_state(const std::string& execution_id);
 
+  // The audit log (Signoff's own API, see api/audit_api.cc): one page of records in append
+  // order, each with its stored text's hash, and the whole chain checked as
+  // `signoff audit verify` checks it, while the server runs.
+  Result<json::Value> list_audit_records(const std::string& next_token, size_t max_results);
+  Result<json::Value> verify_audit_chain();
+
   // Test and console hooks: runs due jobs now on the caller's thread.
   void run_due_jobs();
 

@@ -99,6 +99,9 @@ Result<Unit> IdentityService::delete_user(std::string_view name) {
   if (!m.store.documents_by_index(model::kAccessKey, model::lower(name)).empty()) {
     return delete_conflict("Cannot delete entity, must delete access keys first.");
   }
+  if (m.store.get_document(model::kLoginProfile, model::lower(name))) {
+    return delete_conflict("Cannot delete entity, must delete login profile first.");
+  }
   if (!u->entity.inline_policies.empty()) {
     return delete_conflict("Cannot delete entity, must delete policies first.");
   }

@@ -49,6 +49,13 @@ struct IdentityOptions {
   std::function<void(unsigned char*, size_t)> random;
 };
 
+// A console password (IAM's login profile). The password itself is kept only as an argon2id hash.
+struct LoginProfile {
+  std::string user_name;
+  int64_t created_ms = 0;
+  bool password_reset_required = false;
+};
+
 struct AccessKeyPair {
   std::string access_key_id;
   std::string secret_access_key;
@@ -191,6 +198,27 @@ class IdentityService {
 
   // STS.
   Result<TemporaryCredentials> assume_role(const Principal& caller, const AssumeRoleRequest& r);
+
+  // Login profiles (console passwords, argon2id via libsodium's crypto_pwhash).
+  Result<LoginProfile> create_login_profile(std::string_view user_name, std::string_view password,
+                                            bool password_reset_required);
+  Result<LoginProfile> get_login_profile(std::string_view user_name) const;
+  // Only what is given changes.
+  Result<Unit> update_login_profile(std::string_view user_name, std::optional<std::string> password,
+                                    std::optional<bool> password_reset_required);
+  Result<Unit> delete_login_profile(std::string_view user_name);
+  // ChangePassword: the user changes their own password, proving the old one.
+  Result<Unit> change_password(std::string_view user_name, std::string_view old_password,
+                               std::string_view new_password);
+  // Console sign-in: the user's principal when the password matches its login profile. Every
+  // failure (no such user, no profile, wrong password) is the same error, so a caller learns
+  // nothing about which names exist. Lock-out is the caller's (the console's) business.
+  Result<Principal> sign_in(std::string_view user_name, std::string_view password) const;
+  // Sign-in with a key pair (long-term or temporary): the principal the key belongs to when the
+  // secret (and the session token, for ASIA keys) match and the key is active and unexpired.
+  Result<Principal> principal_for_credentials(std::string_view access_key_id,
+                                              std::string_view secret_access_key,
+                                              std::string_view session_token) const;
 
   // IAM users.
   Result<User> create_user(std::string_view name, std::string_view path);

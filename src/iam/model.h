@@ -8,6 +8,7 @@
 //   iam.attachment  key ARN|type/lower(name)   one per attachment (counts, DeletePolicy checks)
 //   iam.access_key  key AKIA...  index lower(user) ("#root" for the account's keys)
 //   iam.session     key ASIA...  index role ARN   sealed secret and token, expiry
+//   iam.login_profile  key lower(user)        argon2id hash of the console password
 //
 // Keys are lowercase because IAM names are unique regardless of case; documents keep the name as
 // written. Secrets are stored sealed (see secret_box.h).
@@ -31,6 +32,7 @@ inline constexpr std::string_view kPolicy = "iam.policy";
 inline constexpr std::string_view kAttachment = "iam.attachment";
 inline constexpr std::string_view kAccessKey = "iam.access_key";
 inline constexpr std::string_view kSession = "iam.session";
+inline constexpr std::string_view kLoginProfile = "iam.login_profile";
 inline constexpr std::string_view kRootIndex = "#root";
 
 std::string lower(std::string_view s);

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <ctime>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -30,6 +31,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -166,6 +168,9 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
       self->closed_ = true;
       self->self_.reset();
+      if (self->stream_body_) {
+        self->stream_body_->open = false;
+      }
       boost::system::error_code ec;
       self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
       self->stream_.close();
@@ -318,6 +323,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     awaiting_ = 0;
     self_.reset();
+    if (response.stream) {
+      start_stream(std::move(response), std::move(ticket));
+      return;
+    }
     bool keep_alive = keep_alive_ && !state_.shared->stopping;
     auto res = std::make_shared<http::response<http::string_body>>();
     res->version(version_);
@@ -349,6 +358,123 @@ class Session : public std::enable_shared_from_this<Session> {
             self->read_header();
           }
         });
+  }
+
+  // A streaming response: the head now, then whatever the writer queues, until one side closes.
+  struct Stream final : BodyStream {
+    std::weak_ptr<Session> session;
+    std::shared_ptr<Shared> shared;
+    std::atomic<bool> open{true};
+
+    bool write(std::string data) override {
+      if (!open.load()) {
+        return false;
+      }
+      std::lock_guard lock(shared->mutex);
+      auto s = shared->stopped ? nullptr : session.lock();
+      if (!s) {
+        open = false;
+        return false;
+      }
+      asio::post(s->stream_.get_executor(),
+                 [s, data = std::move(data)]() mutable { s->stream_send(std::move(data)); });
+      return true;
+    }
+    bool is_open() const override { return open.load(); }
+    void close() override {
+      if (!open.exchange(false)) {
+        return;
+      }
+      std::lock_guard lock(shared->mutex);
+      if (auto s = shared->stopped ? nullptr : session.lock()) {
+        asio::post(s->stream_.get_executor(), [s] {
+          s->stream_closing_ = true;
+          if (!s->stream_writing_) {
+            s->close();
+          }
+        });
+      }
+    }
+  };
+
+  void start_stream(HttpResponse response, std::optional<InFlight> ticket) {
+    auto head = std::make_shared<http::response<http::empty_body>>();
+    head->version(version_);
+    head->result(static_cast<unsigned>(response.status));
+    for (auto& h : response.headers) {
+      head->insert(h.name, h.value);
+    }
+    head->set(http::field::date, http_date());
+    head->set(http::field::server, "signoff");
+    head->keep_alive(false);
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*head);
+    auto holder = std::make_shared<std::optional<InFlight>>(std::move(ticket));
+    stream_body_ = std::make_shared<Stream>();
+    stream_body_->session = weak_from_this();
+    stream_body_->shared = state_.shared;
+    stream_.expires_never();  // an event stream is quiet for long stretches; the writer pings
+    http::async_write_header(
+        stream_, *serializer,
+        [self = shared_from_this(), head, serializer, holder, open = std::move(response.stream)](
+            beast::error_code ec, size_t) {
+          holder->reset();  // no longer in flight: stop() need not wait for a stream
+          if (ec) {
+            self->close();
+            return;
+          }
+          self->watch_stream_peer();
+          try {
+            open(self->stream_body_);
+          } catch (const std::exception&) {
+            self->close();
+          }
+        });
+  }
+
+  // The client sends nothing on an event stream; a read that ends means it went away.
+  void watch_stream_peer() {
+    if (closed_) {
+      return;
+    }
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) {
+                                self->close();
+                                return;
+                              }
+                              self->watch_stream_peer();
+                            });
+  }
+
+  void stream_send(std::string data) {
+    if (closed_) {
+      return;
+    }
+    stream_queue_.push_back(std::move(data));
+    if (!stream_writing_) {
+      stream_next();
+    }
+  }
+
+  void stream_next() {
+    if (stream_queue_.empty()) {
+      stream_writing_ = false;
+      if (stream_closing_) {
+        close();
+      }
+      return;
+    }
+    stream_writing_ = true;
+    auto chunk = std::make_shared<std::string>(std::move(stream_queue_.front()));
+    stream_queue_.pop_front();
+    asio::async_write(stream_, asio::buffer(*chunk),
+                      [self = shared_from_this(), chunk](beast::error_code ec, size_t) {
+                        if (ec) {
+                          self->close();
+                          return;
+                        }
+                        self->stream_next();
+                      });
   }
 
   void fail_read(beast::error_code ec) {
@@ -417,6 +543,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     closed_ = true;
     self_.reset();
+    if (stream_body_) {
+      stream_body_->open = false;
+    }
     boost::system::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.close();
@@ -435,6 +564,11 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t seq_ = 0;       // requests read so far
   uint64_t awaiting_ = 0;  // the request whose answer is awaited; 0 when none
   bool closed_ = false;
+  // A streaming response, once started.
+  std::shared_ptr<Stream> stream_body_;
+  std::deque<std::string> stream_queue_;
+  bool stream_writing_ = false;
+  bool stream_closing_ = false;
 };
 
 }  // namespace

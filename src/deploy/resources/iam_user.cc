@@ -1,6 +1,7 @@
 // AWS::IAM::User through the identity service. Ref: the user name; Arn. UserName and Path replace
 // it (the identity service has no UpdateUser); Groups, inline Policies and ManagedPolicyArns
-// change in place. LoginProfile, Tags and PermissionsBoundary are accepted and not applied.
+// change in place, and so does LoginProfile (the console password: created, updated or deleted
+// with the property). Tags and PermissionsBoundary are accepted and not applied.
 #include <algorithm>
 
 #include "deploy/resources/resources.h"
@@ -21,6 +22,25 @@ std::map<std::string, std::string> inline_policies(const json::Value& props) {
     }
   }
   return out;
+}
+
+// LoginProfile {Password, PasswordResetRequired}: nullopt when absent.
+struct Profile {
+  std::string password;
+  bool reset_required = false;
+  bool operator==(const Profile&) const = default;
+};
+std::optional<Profile> login_profile(const json::Value& props) {
+  const json::Value* v = props.find("LoginProfile");
+  if (v == nullptr || !v->is_object()) {
+    return std::nullopt;
+  }
+  Profile p;
+  p.password = prop_string(*v, "Password");
+  const json::Value* reset = v->find("PasswordResetRequired");
+  p.reset_required = reset && ((reset->is_bool() && reset->as_bool()) ||
+                               (reset->is_string() && reset->as_string() == "true"));
+  return p;
 }
 
 bool contains(const std::vector<std::string>& v, const std::string& x) {
@@ -70,6 +90,9 @@ class UserProvider final : public ResourceProvider {
     auto user = id_.get_user(name);
     if (!user.ok()) {
       return not_found(user.error()) ? Result<Unit>(Unit{}) : Result<Unit>(user.error());
+    }
+    if (auto r = id_.delete_login_profile(name); !r.ok() && !not_found(r.error())) {
+      return r.error();
     }
     for (const auto& [policy, document] : user->inline_policies) {
       if (auto r = id_.delete_inline_policy(EntityType::User, name, policy); !r.ok()) {
@@ -122,6 +145,21 @@ class UserProvider final : public ResourceProvider {
     }
     for (const auto& [policy, document] : old_policies) {
       (void)id_.delete_inline_policy(EntityType::User, name, policy);
+    }
+    auto old_profile = login_profile(before);
+    auto new_profile = login_profile(after);
+    if (new_profile && !old_profile) {
+      auto r = id_.create_login_profile(name, new_profile->password, new_profile->reset_required);
+      if (!r.ok()) {
+        return r.error();
+      }
+    } else if (new_profile && *new_profile != *old_profile) {
+      auto r = id_.update_login_profile(name, new_profile->password, new_profile->reset_required);
+      if (!r.ok()) {
+        return r.error();
+      }
+    } else if (!new_profile && old_profile) {
+      (void)id_.delete_login_profile(name);
     }
     auto old_arns = prop_strings(before, "ManagedPolicyArns");
     auto new_arns = prop_strings(after, "ManagedPolicyArns");

@@ -1,0 +1,1 @@
+signoff_fuzz_target(console_request_fuzz SOURCE ${CMAKE_CURRENT_SOURCE_DIR}/console_request_fuzz.cc DEPS signoff_console)
