@@ -9,10 +9,9 @@
 #include <sstream>
 #include <string>
 
-#include <curl/curl.h>
-
 #include "app/bootstrap.h"
 #include "cli/command.h"
+#include "cli/signed_http.h"
 #include "common/json.h"
 
 namespace signoff::cli {
@@ -33,59 +32,27 @@ std::string env(const char* name) {
   return v ? v : "";
 }
 
-size_t collect(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
-
 // Prints the response body (pretty enough: as the server sent it) and sets the exit status.
 void call(const Options& o, const std::string& operation, const std::string& body) {
-  std::string key = env("AWS_ACCESS_KEY_ID");
-  std::string secret = env("AWS_SECRET_ACCESS_KEY");
-  std::string token = env("AWS_SESSION_TOKEN");
-  if (key.empty()) {
-    try {
-      iam::AccessKeyPair pair = app::read_credentials_file(o.data + "/credentials");
-      key = pair.access_key_id;
-      secret = pair.secret_access_key;
-      token.clear();
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "signoff agents: no credentials (set AWS_ACCESS_KEY_ID or --data): %s\n",
-                   e.what());
-      exit_status() = 2;
-      return;
-    }
-  }
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  CURL* c = curl_easy_init();
-  std::string out;
-  std::string sigv4 = "aws:amz:" + o.region + ":signoff";
-  std::string userpwd = key + ":" + secret;
-  curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, "Content-Type: application/x-amz-json-1.1");
-  headers = curl_slist_append(headers, ("X-Amz-Target: SignoffAgents." + operation).c_str());
-  if (!token.empty()) {
-    headers = curl_slist_append(headers, ("X-Amz-Security-Token: " + token).c_str());
-  }
-  std::string url = o.endpoint + "/";
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(c, CURLOPT_AWS_SIGV4, sigv4.c_str());
-  curl_easy_setopt(c, CURLOPT_USERPWD, userpwd.c_str());
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &out);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-  CURLcode rc = curl_easy_perform(c);
-  long status = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(c);
-  if (rc != CURLE_OK) {
-    std::fprintf(stderr, "signoff agents: %s: %s\n", o.endpoint.c_str(), curl_easy_strerror(rc));
+  std::string why;
+  std::optional<Credentials> credentials = find_credentials(o.data, &why);
+  if (!credentials) {
+    std::fprintf(stderr, "signoff agents: no credentials (set AWS_ACCESS_KEY_ID or --data): %s\n",
+                 why.c_str());
     exit_status() = 2;
     return;
   }
+  HttpResult r = signed_post(
+      o.endpoint, o.region, "signoff", credentials,
+      {"Content-Type: application/x-amz-json-1.1", "X-Amz-Target: SignoffAgents." + operation},
+      body);
+  if (!r.error.empty()) {
+    std::fprintf(stderr, "signoff agents: %s\n", r.error.c_str());
+    exit_status() = 2;
+    return;
+  }
+  const std::string& out = r.body;
+  const long status = r.status;
   auto parsed = json::parse(out);
   if (status != 200) {
     std::string type = parsed.ok() && parsed.value.find("__type")

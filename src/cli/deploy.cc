@@ -1,23 +1,21 @@
 // `signoff deploy TEMPLATE --stack-name NAME [--param K=V]... [--endpoint URL]`: creates or
 // updates a stack on a running server through its CloudFormation API, prints the stack events
-// as they happen and the outputs at the end. Requests are unsigned (for a server run with
-// --insecure-open).
+// as they happen and the outputs at the end. Requests are signed (SigV4) with AWS_ACCESS_KEY_ID /
+// AWS_SECRET_ACCESS_KEY when set, else with the administrator's key in DATA/credentials; without
+// either they go unsigned, which only a server run with --insecure-open accepts.
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "cli/command.h"
+#include "cli/signed_http.h"
 
 namespace signoff::cli {
 namespace {
@@ -28,6 +26,8 @@ struct DeployArgs {
   std::vector<std::string> params;
   std::string endpoint = "http://127.0.0.1:8765";
   std::string region = "us-east-1";
+  std::string data = "./signoff-data";
+  std::optional<Credentials> credentials;  // nullopt: unsigned requests (--insecure-open servers)
 };
 
 std::string form_escape(const std::string& s) {
@@ -42,89 +42,6 @@ std::string form_escape(const std::string& s) {
     }
   }
   return out;
-}
-
-struct HttpResult {
-  int status = 0;
-  std::string body;
-  std::string error;
-};
-
-// One POST over a fresh connection (HTTP/1.1, Connection: close).
-HttpResult post(const std::string& endpoint, const std::string& region, const std::string& body) {
-  HttpResult r;
-  std::string rest = endpoint.rfind("http://", 0) == 0 ? endpoint.substr(7) : endpoint;
-  std::string hostport = rest.substr(0, rest.find('/'));
-  std::string host = hostport, port = "80";
-  if (size_t colon = hostport.rfind(':'); colon != std::string::npos) {
-    host = hostport.substr(0, colon);
-    port = hostport.substr(colon + 1);
-  }
-  addrinfo hints{}, *res = nullptr;
-  hints.ai_socktype = SOCK_STREAM;
-  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || !res) {
-    r.error = "cannot resolve " + host;
-    return r;
-  }
-  int fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
-  if (fd < 0 || connect(fd, res->ai_addr, res->ai_addrlen) != 0) {
-    freeaddrinfo(res);
-    if (fd >= 0) {
-      close(fd);
-    }
-    r.error = "cannot connect to " + endpoint;
-    return r;
-  }
-  freeaddrinfo(res);
-  std::string req = "POST / HTTP/1.1\r\nHost: " + hostport +
-                    "\r\nContent-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"
-                    "X-Signoff-Region: " +
-                    region +
-                    "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
-                    "\r\n\r\n" + body;
-  size_t sent = 0;
-  while (sent < req.size()) {
-    ssize_t n = send(fd, req.data() + sent, req.size() - sent, 0);
-    if (n <= 0) {
-      close(fd);
-      r.error = "connection lost";
-      return r;
-    }
-    sent += static_cast<size_t>(n);
-  }
-  std::string resp;
-  char buf[8192];
-  ssize_t n;
-  while ((n = recv(fd, buf, sizeof buf, 0)) > 0) {
-    resp.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
-  size_t head_end = resp.find("\r\n\r\n");
-  if (resp.size() < 12 || head_end == std::string::npos) {
-    r.error = "malformed response";
-    return r;
-  }
-  r.status = std::atoi(resp.c_str() + 9);
-  std::string head = resp.substr(0, head_end);
-  r.body = resp.substr(head_end + 4);
-  if (head.find("chunked") != std::string::npos) {
-    std::string out;
-    size_t at = 0;
-    while (at < r.body.size()) {
-      size_t eol = r.body.find("\r\n", at);
-      if (eol == std::string::npos) {
-        break;
-      }
-      size_t len = std::strtoul(r.body.substr(at, eol - at).c_str(), nullptr, 16);
-      if (len == 0) {
-        break;
-      }
-      out += r.body.substr(eol + 2, len);
-      at = eol + 2 + len + 2;
-    }
-    r.body = out;
-  }
-  return r;
 }
 
 std::string unescape(std::string s) {
@@ -203,7 +120,9 @@ Call call(const DeployArgs& a, const std::string& action,
   for (const auto& [k, v] : params) {
     body += "&" + form_escape(k) + "=" + form_escape(v);
   }
-  return Call{post(a.endpoint, a.region, body)};
+  return Call{signed_post(a.endpoint, a.region, "cloudformation", a.credentials,
+                          {"Content-Type: application/x-www-form-urlencoded; charset=utf-8"},
+                          body)};
 }
 
 bool terminal(const std::string& status) {
@@ -323,7 +242,14 @@ const CommandRegistration kRegistration(Parent::Root, [](CLI::App& parent) {
   cmd->add_option("--param", args->params, "Parameter value KEY=VALUE (repeatable)");
   cmd->add_option("--endpoint", args->endpoint, "Server URL")->capture_default_str();
   cmd->add_option("--region", args->region, "Region")->capture_default_str();
-  cmd->callback([args] { exit_status() = deploy(*args); });
+  cmd->add_option("--data", args->data,
+                  "Data directory whose credentials file signs the requests (without "
+                  "AWS_ACCESS_KEY_ID)")
+      ->capture_default_str();
+  cmd->callback([args] {
+    args->credentials = find_credentials(args->data, nullptr);
+    exit_status() = deploy(*args);
+  });
 });
 
 }  // namespace

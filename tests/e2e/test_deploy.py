@@ -212,6 +212,33 @@ def test_signoff_deploy_prints_events_and_outputs(server):
     assert again.returncode == 0 and "up to date" in again.stdout
 
 
+def test_signoff_deploy_signs_with_the_data_dirs_credentials(secure_server, tmp_path):
+    """Against a server that checks signatures (as `make run` starts it), `signoff deploy` signs
+    with the administrator's key from DATA/credentials, or with the AWS_* variables."""
+    binary = secure_server.binary
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    p = subprocess.run([binary, "deploy", EXAMPLE, "--stack-name", "signed-gate", "--param",
+                        "GateName=signed-gate", "--endpoint", secure_server.endpoint, "--data",
+                        secure_server.data_dir], capture_output=True, text=True, timeout=60,
+                       env=env)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[-1] == "Stack signed-gate: CREATE_COMPLETE"
+    key, secret = secure_server.admin_credentials()[:2]
+    again = subprocess.run([binary, "deploy", EXAMPLE, "--stack-name", "signed-gate", "--param",
+                            "GateName=signed-gate", "--endpoint", secure_server.endpoint,
+                            "--data", str(tmp_path / "none")], capture_output=True, text=True,
+                           timeout=60, env={**env, "AWS_ACCESS_KEY_ID": key,
+                                            "AWS_SECRET_ACCESS_KEY": secret})
+    assert again.returncode == 0 and "up to date" in again.stdout, again.stderr
+    # No credentials at all: the request goes unsigned and the server refuses it.
+    unsigned = subprocess.run([binary, "deploy", EXAMPLE, "--stack-name", "other", "--endpoint",
+                               secure_server.endpoint, "--data", str(tmp_path / "none")],
+                              capture_output=True, text=True, timeout=60, env=env)
+    assert unsigned.returncode != 0
+    assert "MissingAuthenticationToken" in unsigned.stderr or "denied" in unsigned.stderr.lower(), \
+        unsigned.stderr
+
+
 def test_seed_template_validates(aws):
     if not os.path.exists(SEED):
         pytest.skip("seed template not present")
