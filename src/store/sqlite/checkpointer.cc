@@ -36,12 +36,25 @@ int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int pag
     sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return SQLITE_OK;
   }
-  if (pages >= kThresholdPages) {
+  // Only the writer thread runs this hook, so last_request_pages_ needs no lock.
+  if (pages < me->last_request_pages_) {
+    me->last_request_pages_ = 0;  // the WAL started over
+  }
+  if (pages - me->last_request_pages_ >= kThresholdPages) {
+    // Once per threshold's worth of new frames, not on every commit past it: back-to-back
+    // passes would fsync the database file continuously and slow every commit's own fsync.
+    me->last_request_pages_ = pages;
     {
       std::lock_guard lock(me->mu_);
       me->requested_ = true;
     }
     me->wake_.notify_one();
+  }
+  if (pages >= kForcePages) {
+    std::lock_guard lock(me->mu_);
+    if (me->catch_up_) {
+      me->force_ = true;
+    }
   }
   return SQLITE_OK;
 }
@@ -69,11 +82,18 @@ void Checkpointer::loop() {
   }
 }
 
-bool Checkpointer::take_catch_up() {
+Checkpointer::CatchUp Checkpointer::catch_up() const {
   std::lock_guard lock(mu_);
-  bool due = catch_up_;
+  if (!catch_up_) {
+    return CatchUp::None;
+  }
+  return force_ ? CatchUp::Now : CatchUp::WhenIdle;
+}
+
+void Checkpointer::caught_up() {
+  std::lock_guard lock(mu_);
   catch_up_ = false;
-  return due;
+  force_ = false;
 }
 
 }  // namespace signoff::store::sqlite

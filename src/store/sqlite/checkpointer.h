@@ -6,9 +6,11 @@
 // the bulk of the WAL and pays the large fsync of the database file. The WAL can start over only
 // once a checkpoint has copied every frame while no write is in progress, which a background
 // thread racing a busy writer almost never manages; so after each background pass the writer
-// itself, at its next idle moment, runs a second PASSIVE checkpoint that copies the few frames
-// written since (a small fsync, like a commit's). Its next transaction then starts the WAL over
-// from the first page: the file stays small and its fsyncs stay in place.
+// itself finishes the job with a second PASSIVE checkpoint that copies the few frames written
+// since. That pass still fsyncs the database file (a few ms), during which no commit can run, so
+// the writer waits for a pause in the writes (kIdleBeforeCatchUp without one) and only forces it
+// when the WAL has grown to kForcePages meanwhile. Its next transaction then starts the WAL over
+// from the first page: the file stays bounded and its fsyncs stay in place.
 #pragma once
 
 #include <condition_variable>
@@ -36,11 +38,20 @@ class Checkpointer {
 
   // Background checkpoints completed (observability; tests).
   uint64_t checkpoints() const;
-  // True once after each background checkpoint: the writer should finish it when idle.
-  bool take_catch_up();
+  enum class CatchUp { None, WhenIdle, Now };
+  // What the writer should do about the last background checkpoint (see above).
+  CatchUp catch_up() const;
+  // The writer ran its catch-up pass.
+  void caught_up();
 
-  // The WAL size, in pages, that asks for a checkpoint (SQLite's default threshold).
+  // The WAL growth, in pages, that asks for a background checkpoint (SQLite's default threshold).
+  // Larger WALs were measured slower for everyone: the file keeps growing instead of being
+  // overwritten in place, and reads search more frames.
   static constexpr int kThresholdPages = 1000;
+  // WAL size at which the writer stops waiting for a pause to finish a checkpoint. Measured with
+  // tools/bench_sfn_vs_moto.py against 2x and 4x: 3x keeps StartExecution's tail near SQLite's
+  // own inline checkpoints while moving most of their work off the SendTaskSuccess path.
+  static constexpr int kForcePages = 3 * kThresholdPages;
   // Far past the threshold the checkpoint thread is not keeping up (a long reader pins the WAL):
   // the writer then checkpoints inline, as SQLite would, so the file cannot grow without bound.
   static constexpr int kInlinePages = 64 * kThresholdPages;
@@ -57,6 +68,8 @@ class Checkpointer {
   bool stopping_ = false;
   uint64_t checkpoints_ = 0;
   bool catch_up_ = false;
+  bool force_ = false;
+  int last_request_pages_ = 0;  // WAL size at the last request; the writer thread's only
   std::thread thread_;
 };
 

@@ -29,6 +29,8 @@ struct BatchLost {
 // Far below one fsync (milliseconds on this class of disk), so lingering costs less than the
 // commit it shares. Measured with bench/store_bench.cc: 8 writers went from batches of ~6 to ~7.9.
 constexpr std::chrono::microseconds kLinger{200};
+// How long the writer must see no write before it finishes a checkpoint (checkpointer.h).
+constexpr std::chrono::milliseconds kIdleBeforeCatchUp{2};
 
 }  // namespace
 
@@ -69,6 +71,19 @@ void Writer::loop() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
+      Checkpointer::CatchUp due = checkpointer_->catch_up();
+      if (due != Checkpointer::CatchUp::None && !stopping_) {
+        // See checkpointer.h: finish the background checkpoint in a pause between writes, or
+        // now when the WAL has grown too far waiting for one.
+        bool pause =
+            due == Checkpointer::CatchUp::Now ||
+            !wake_.wait_for(lock, kIdleBeforeCatchUp, [&] { return stopping_ || !queue_.empty(); });
+        if (pause) {
+          lock.unlock();
+          catch_up();
+          continue;
+        }
+      }
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) {
         return;
@@ -84,7 +99,6 @@ void Writer::loop() {
     previous = batch.size();
     run_batch(batch);
     batches_.fetch_add(1, std::memory_order_relaxed);
-    bool idle = false;
     {
       // Notifying under the lock: a caller cannot leave run() (destroying its cv) before this
       // releases the mutex.
@@ -93,16 +107,17 @@ void Writer::loop() {
         op->done = true;
         op->cv.notify_one();
       }
-      idle = queue_.empty();
     }
     batch.clear();
-    if (idle && checkpointer_->take_catch_up()) {
-      // See checkpointer.h: the last few frames, so the next transaction can restart the WAL.
-      int log_pages = 0;
-      int copied = 0;
-      db_->checkpoint_passive(&log_pages, &copied);
-    }
   }
+}
+
+void Writer::catch_up() {
+  int log_pages = 0;
+  int copied = 0;
+  // BUSY (a reader holds an old snapshot) leaves frames behind; the next pass copies them.
+  db_->checkpoint_passive(&log_pages, &copied);
+  checkpointer_->caught_up();
 }
 
 void Writer::run_batch(const std::vector<Op*>& batch) {

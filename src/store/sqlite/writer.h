@@ -68,6 +68,7 @@ class Writer {
   void submit(Op& op);
   void loop();
   void run_batch(const std::vector<Op*>& batch);
+  void catch_up();
 
   std::unique_ptr<Db> db_;
   std::unique_ptr<Checkpointer> checkpointer_;
