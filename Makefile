@@ -11,7 +11,7 @@ PACKAGES := g++ cmake ninja-build pkg-config clang-14 libclang-rt-14-dev clang-f
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libsodium-dev libgtest-dev \
   libgmock-dev libbenchmark-dev awscli python3-boto3 python3-pytest python3-aiosmtpd \
   postgresql wrk nodejs faketime ccache zlib1g-dev python3-yaml python3-cryptography \
-  chromium
+  python3-pytest-xdist chromium
 
 .PHONY: deps build build-asan run test test-release test-asan fuzz bench lint format clean
 
