@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/utf8.h"
+
 namespace signoff::patterns {
 
 std::vector<std::string> split_path(std::string_view path) {
@@ -361,24 +363,6 @@ class Tokenizer {
     return true;
   }
 
-  static void put_utf8(uint32_t c, std::string& out) {
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-
   bool hex4(uint32_t& out) {
     out = 0;
     for (int k = 0; k < 4; ++k) {
@@ -468,7 +452,7 @@ class Tokenizer {
           } else if (cp >= 0xD800 && cp <= 0xDFFF) {
             cp = 0xFFFD;
           }
-          put_utf8(cp, out);
+          append_utf8(out, static_cast<char32_t>(cp));
           break;
         }
         default:

@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/utf8.h"
+
 namespace signoff::patterns {
 
 struct StringHash {
@@ -230,24 +232,6 @@ class Flattener {
     return true;
   }
 
-  static void put_utf8(uint32_t c, std::string& out) {
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-
   bool read_escaped(size_t start, std::string_view& out, std::string& buf) {
     buf.assign(s_.data() + start, pos_ - start);
     while (pos_ < n_) {
@@ -309,7 +293,7 @@ class Flattener {
           } else if (cp >= 0xD800 && cp <= 0xDFFF) {
             cp = 0xFFFD;
           }
-          put_utf8(cp, buf);
+          append_utf8(buf, static_cast<char32_t>(cp));
           break;
         }
         default:

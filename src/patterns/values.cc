@@ -4,6 +4,8 @@
 #include <cstring>
 #include <set>
 
+#include "common/utf8.h"
+
 namespace signoff::patterns {
 
 namespace {
@@ -177,24 +179,6 @@ uint32_t lower_code_point(uint32_t c) {
   return c;
 }
 
-void append_utf8(uint32_t c, std::string& out) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
-
 }  // namespace
 
 void fold_case(std::string_view in, std::string& out) {
@@ -214,7 +198,7 @@ void fold_case(std::string_view in, std::string& out) {
     if ((b & 0xE0) == 0xC0 && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
       uint32_t c = (static_cast<uint32_t>(b & 0x1F) << 6) | (p[i + 1] & 0x3F);
       if (c >= 0x80) {
-        append_utf8(lower_code_point(c), out);
+        append_utf8(out, static_cast<char32_t>(lower_code_point(c)));
         i += 2;
         continue;
       }
