@@ -105,6 +105,16 @@ void print_next_steps(std::FILE* out, const app::AppOptions& o, uint16_t port,
                "--automation-execution-id \"$REQUEST\" --signal-type Approve --payload "
                "Comment=\"Looks good\"\n\n",
                ep.c_str(), ep.c_str());
+  if (!approver.empty()) {
+    // The console acts with the signed-in user's own permissions; the example's approver group
+    // may read automations and executions, so its pages work for this user.
+    std::fprintf(out,
+                 "  #    Or in the console: give the approver a password once,\n"
+                 "  aws %s iam create-login-profile --user-name %s --password 'choose-a-password'\n"
+                 "  #    then open the link in the approval mail (or %s/console/) and sign in\n"
+                 "  #    with account %s, user %s.\n\n",
+                 ep.c_str(), approver.c_str(), url.c_str(), o.account.c_str(), approver.c_str());
+  }
   std::fprintf(out,
                "  # 5. The flow went on through Approved\n"
                "  aws %s stepfunctions describe-execution --execution-arn \"$EXECUTION\" "
