@@ -2,8 +2,7 @@
 // Path replace it (the identity service has no UpdateGroup); inline Policies and
 // ManagedPolicyArns change in place. Members come from AWS::IAM::User's Groups (or
 // AWS::IAM::UserToGroupAddition), which depend on the group and so are removed before it.
-#include <algorithm>
-
+#include "deploy/resources/iam_policies.h"
 #include "deploy/resources/resources.h"
 #include "iam/identity.h"
 
@@ -12,21 +11,6 @@ namespace signoff::deploy {
 namespace {
 
 using iam::EntityType;
-
-std::map<std::string, std::string> inline_policies(const json::Value& props) {
-  std::map<std::string, std::string> out;
-  const json::Value* v = props.find("Policies");
-  if (v && v->is_array()) {
-    for (const json::Value& p : v->as_array()) {
-      out[prop_string(p, "PolicyName")] = prop_document(p, "PolicyDocument");
-    }
-  }
-  return out;
-}
-
-bool contains(const std::vector<std::string>& v, const std::string& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
 
 class GroupProvider final : public ResourceProvider {
  public:
@@ -88,34 +72,10 @@ class GroupProvider final : public ResourceProvider {
 
  private:
   Result<Unit> apply(const std::string& name, const json::Value& before, const json::Value& after) {
-    auto old_policies = inline_policies(before);
-    for (const auto& [policy, document] : inline_policies(after)) {
-      auto it = old_policies.find(policy);
-      if (it == old_policies.end() || it->second != document) {
-        if (auto r = id_.put_inline_policy(EntityType::Group, name, policy, document); !r.ok()) {
-          return r.error();
-        }
-      }
-      old_policies.erase(policy);
+    if (auto r = reconcile_inline_policies(id_, EntityType::Group, name, before, after); !r.ok()) {
+      return r;
     }
-    for (const auto& [policy, document] : old_policies) {
-      (void)id_.delete_inline_policy(EntityType::Group, name, policy);
-    }
-    auto old_arns = prop_strings(before, "ManagedPolicyArns");
-    auto new_arns = prop_strings(after, "ManagedPolicyArns");
-    for (const std::string& arn : new_arns) {
-      if (!contains(old_arns, arn)) {
-        if (auto r = id_.attach_policy(EntityType::Group, name, arn); !r.ok()) {
-          return r.error();
-        }
-      }
-    }
-    for (const std::string& arn : old_arns) {
-      if (!contains(new_arns, arn)) {
-        (void)id_.detach_policy(EntityType::Group, name, arn);
-      }
-    }
-    return Unit{};
+    return reconcile_managed_policies(id_, EntityType::Group, name, before, after);
   }
 
   iam::IdentityService& id_;

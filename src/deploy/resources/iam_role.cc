@@ -4,6 +4,7 @@
 // (the identity service keeps neither).
 #include <algorithm>
 
+#include "deploy/resources/iam_policies.h"
 #include "deploy/resources/resources.h"
 #include "iam/identity.h"
 
@@ -12,18 +13,6 @@ namespace signoff::deploy {
 namespace {
 
 using iam::EntityType;
-
-// Policies: [{PolicyName, PolicyDocument}] → name → document text.
-std::map<std::string, std::string> inline_policies(const json::Value& props) {
-  std::map<std::string, std::string> out;
-  const json::Value* v = props.find("Policies");
-  if (v && v->is_array()) {
-    for (const json::Value& p : v->as_array()) {
-      out[prop_string(p, "PolicyName")] = prop_document(p, "PolicyDocument");
-    }
-  }
-  return out;
-}
 
 bool not_found(const Error& e) {
   return e.type == "NoSuchEntity";

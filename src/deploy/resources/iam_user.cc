@@ -4,6 +4,7 @@
 // with the property). Tags and PermissionsBoundary are accepted and not applied.
 #include <algorithm>
 
+#include "deploy/resources/iam_policies.h"
 #include "deploy/resources/resources.h"
 #include "iam/identity.h"
 
@@ -12,17 +13,6 @@ namespace signoff::deploy {
 namespace {
 
 using iam::EntityType;
-
-std::map<std::string, std::string> inline_policies(const json::Value& props) {
-  std::map<std::string, std::string> out;
-  const json::Value* v = props.find("Policies");
-  if (v && v->is_array()) {
-    for (const json::Value& p : v->as_array()) {
-      out[prop_string(p, "PolicyName")] = prop_document(p, "PolicyDocument");
-    }
-  }
-  return out;
-}
 
 // LoginProfile {Password, PasswordResetRequired}: nullopt when absent.
 struct Profile {
@@ -133,18 +123,8 @@ class UserProvider final : public ResourceProvider {
         (void)id_.remove_user_from_group(g, name);
       }
     }
-    auto old_policies = inline_policies(before);
-    for (const auto& [policy, document] : inline_policies(after)) {
-      auto it = old_policies.find(policy);
-      if (it == old_policies.end() || it->second != document) {
-        if (auto r = id_.put_inline_policy(EntityType::User, name, policy, document); !r.ok()) {
-          return r.error();
-        }
-      }
-      old_policies.erase(policy);
-    }
-    for (const auto& [policy, document] : old_policies) {
-      (void)id_.delete_inline_policy(EntityType::User, name, policy);
+    if (auto r = reconcile_inline_policies(id_, EntityType::User, name, before, after); !r.ok()) {
+      return r;
     }
     auto old_profile = login_profile(before);
     auto new_profile = login_profile(after);
@@ -161,21 +141,7 @@ class UserProvider final : public ResourceProvider {
     } else if (!new_profile && old_profile) {
       (void)id_.delete_login_profile(name);
     }
-    auto old_arns = prop_strings(before, "ManagedPolicyArns");
-    auto new_arns = prop_strings(after, "ManagedPolicyArns");
-    for (const std::string& arn : new_arns) {
-      if (!contains(old_arns, arn)) {
-        if (auto r = id_.attach_policy(EntityType::User, name, arn); !r.ok()) {
-          return r.error();
-        }
-      }
-    }
-    for (const std::string& arn : old_arns) {
-      if (!contains(new_arns, arn)) {
-        (void)id_.detach_policy(EntityType::User, name, arn);
-      }
-    }
-    return Unit{};
+    return reconcile_managed_policies(id_, EntityType::User, name, before, after);
   }
 
   iam::IdentityService& id_;
